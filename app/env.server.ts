@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+// Validated once at boot by both the web process (entry.server.tsx) and the
+// worker (workers/index.ts): a missing secret stops the process with a clear
+// message instead of surfacing later as an empty string.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.string().url(),
+  SCOPES: z.string().min(1),
+  PORT: z.coerce.number().int().positive().default(3000),
+  // Lets tests and benchmarks run beside a live demo on one Redis.
+  TALLY_QUEUE_PREFIX: z.string().min(1).default("tally"),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid environment (see .env.example):\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
