@@ -6,6 +6,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
+    // Integration files share one database and Redis per run; running files
+    // one at a time keeps their data and queues from interfering.
+    fileParallelism: false,
     projects: [
       {
         extends: true,
@@ -21,9 +24,6 @@ export default defineConfig({
           setupFiles: ["test/setup/integration-env.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Test files share one database per run; running them one at a time
-          // keeps their data and queues from interfering.
-          fileParallelism: false,
         },
       },
     ],

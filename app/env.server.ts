@@ -15,7 +15,6 @@ const EnvSchema = z.object({
   // Lets tests and benchmarks run beside a live demo on one Redis.
   TALLY_QUEUE_PREFIX: z.string().min(1).default("tally"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
-  SHOP_CUSTOM_DOMAIN: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -37,10 +37,23 @@ const OrderPayload = z.object({
 });
 
 /**
+ * The part of an orders/* payload Tally keeps: only the fields it reads, so
+ * stored deliveries hold no addresses, emails or names.
+ */
+export type StoredOrderPayload = z.infer<typeof OrderPayload>;
+
+/**
  * Turns an orders/* webhook payload into OrderFacts, or says exactly why it
  * cannot: a refused payload must never reach the ledger.
  */
 export function parseOrderPayload(payload: unknown): Result<OrderFacts> {
+  const intake = readOrderPayload(payload);
+  return intake.ok ? ok(intake.value.facts) : intake;
+}
+
+export function readOrderPayload(
+  payload: unknown,
+): Result<{ facts: OrderFacts; stored: StoredOrderPayload }> {
   const parsed = OrderPayload.safeParse(payload);
   if (!parsed.success) return refuse(describeIssues(parsed.error));
   const order = parsed.data;
@@ -59,7 +72,7 @@ export function parseOrderPayload(payload: unknown): Result<OrderFacts> {
     lines.push(line.value);
   }
 
-  return ok({
+  const facts: OrderFacts = {
     orderGid: order.admin_graphql_api_id,
     orderName: order.name ?? null,
     customerGid: order.customer?.admin_graphql_api_id ?? null,
@@ -69,7 +82,8 @@ export function parseOrderPayload(payload: unknown): Result<OrderFacts> {
     subtotal: subtotal.value,
     lines,
     updatedAt: order.updated_at ?? null,
-  });
+  };
+  return ok({ facts, stored: order });
 }
 
 type MoneyReader = (bag: z.infer<typeof MoneyBag>, field: string) => Result<Money>;

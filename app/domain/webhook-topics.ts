@@ -1,0 +1,47 @@
+import { parseCustomerPrivacyRequest } from "./compliance-payload";
+import { readOrderPayload } from "./order-payload";
+
+/** What Tally does with a verified delivery, decided from its topic and payload alone. */
+export type Intake =
+  | { kind: "queue"; subjectGid: string | null; customerGid: string | null; stored: unknown }
+  | { kind: "record"; outcome: string }
+  | { kind: "reject"; reason: string };
+
+// Topics that must be answered even when the shop has uninstalled Tally:
+// Shopify sends shop/redact 48 hours after uninstall, and privacy requests
+// can arrive at any time.
+const COMPLIANCE_TOPICS = new Set(["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
+
+export function isComplianceTopic(topic: string): boolean {
+  return COMPLIANCE_TOPICS.has(topic);
+}
+
+export function intakeWebhook(topic: string, payload: unknown): Intake {
+  switch (topic) {
+    case "ORDERS_PAID": {
+      const order = readOrderPayload(payload);
+      if (!order.ok) return { kind: "reject", reason: order.reason };
+      const { facts, stored } = order.value;
+      return { kind: "queue", subjectGid: facts.orderGid, customerGid: facts.customerGid, stored };
+    }
+    case "CUSTOMERS_DATA_REQUEST":
+    case "CUSTOMERS_REDACT": {
+      const request = parseCustomerPrivacyRequest(payload);
+      if (!request.ok) return { kind: "reject", reason: request.reason };
+      return {
+        kind: "queue",
+        subjectGid: request.value.customerGid,
+        customerGid: request.value.customerGid,
+        stored: request.value,
+      };
+    }
+    case "SHOP_REDACT":
+      return { kind: "queue", subjectGid: null, customerGid: null, stored: {} };
+    case "ORDERS_CANCELLED":
+    case "REFUNDS_CREATE":
+    case "CUSTOMERS_CREATE":
+      return { kind: "record", outcome: "recorded; Tally does not act on this topic yet" };
+    default:
+      return { kind: "reject", reason: `Tally does not subscribe to ${topic}` };
+  }
+}

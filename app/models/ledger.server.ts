@@ -1,0 +1,45 @@
+import type { Prisma } from "~/generated/prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+export interface NewEntry {
+  shop: string;
+  memberId: string;
+  kind: "EARN" | "ADJUSTMENT";
+  points: number;
+  reason: string;
+  source: string | null;
+  idempotencyKey: string;
+  details: Prisma.InputJsonValue;
+}
+
+export type PostResult = { posted: true; entryId: bigint } | { posted: false; existingEntryId: bigint };
+
+/**
+ * Appends one entry and moves the member's cached balance in the same
+ * transaction. The (shop, idempotencyKey) unique index makes a second post of
+ * the same key a no-op whatever the caller did (duplicate delivery, BullMQ
+ * retry, replayed job); the balance CHECK refuses anything that would take
+ * the balance below zero.
+ */
+export async function postEntry(tx: Tx, entry: NewEntry): Promise<PostResult> {
+  const inserted = await tx.$queryRaw<Array<{ id: bigint }>>`
+    INSERT INTO "LedgerEntry" ("shop", "memberId", "kind", "points", "reason", "source", "idempotencyKey", "details")
+    VALUES (${entry.shop}, ${entry.memberId}::uuid, ${entry.kind}::"LedgerKind", ${entry.points},
+            ${entry.reason}, ${entry.source}, ${entry.idempotencyKey}, ${JSON.stringify(entry.details)}::jsonb)
+    ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
+    RETURNING "id"`;
+  const row = inserted[0];
+  if (!row) {
+    const existing = await tx.ledgerEntry.findUniqueOrThrow({
+      where: { shop_idempotencyKey: { shop: entry.shop, idempotencyKey: entry.idempotencyKey } },
+      select: { id: true },
+    });
+    return { posted: false, existingEntryId: existing.id };
+  }
+  await tx.member.update({
+    where: { id: entry.memberId },
+    data: { points: { increment: entry.points } },
+  });
+  return { posted: true, entryId: row.id };
+}
