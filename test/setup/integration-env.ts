@@ -1,0 +1,21 @@
+import { inject } from "vitest";
+
+// Runs in each test worker before a test file loads, so app modules that
+// read the environment (app/env.server.ts) see this run's resources.
+
+// Always the run's own database and queue prefix: a developer's DATABASE_URL
+// must never receive test data.
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.REDIS_URL = inject("redisUrl");
+process.env.TALLY_QUEUE_PREFIX = inject("queuePrefix");
+
+const defaults: Record<string, string> = {
+  SHOPIFY_API_KEY: "test-api-key",
+  SHOPIFY_API_SECRET: "test-api-secret",
+  SHOPIFY_APP_URL: "https://tally.test",
+  SCOPES: "read_orders,read_customers,write_customers",
+  NODE_ENV: "test",
+};
+for (const [name, value] of Object.entries(defaults)) {
+  process.env[name] ??= value;
+}
