@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { prisma } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { PrismaSessionStorage } from "~/models/session.server";
@@ -18,6 +18,9 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  // The library logs every proxy and webhook request at info level: noise on
+  // the hot path. Warnings and errors still reach the logs.
+  logger: { level: env.NODE_ENV === "development" ? LogSeverity.Info : LogSeverity.Warning },
   // Shopify-managed installation: the first embedded request's session token
   // is exchanged for the offline token, then afterAuth sets the shop up.
   future: { unstable_newEmbeddedAuthStrategy: true },

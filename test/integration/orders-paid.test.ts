@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
+import { PrismaSessionStorage } from "~/models/session.server";
 import { closeWebhookQueue } from "~/jobs/webhook-queue.server";
 import { processDelivery } from "~/jobs/process-delivery.server";
 import { startWorkers, type RunningWorkers } from "~/jobs/worker.server";
@@ -130,10 +131,14 @@ describe("orders/paid", () => {
   it("a wrong HMAC gets 401 and stores nothing", async () => {
     const shop = await installedShop();
     const body = orderPayload({ orderId: nextOrder++, customerId: 11 });
+    // Loading the shop's session is the first database read after verification.
+    const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession");
 
     const response = await deliver({ shop, topic: "orders/paid", body, secret: "not-the-app-secret" });
 
     expect(response.status).toBe(401);
+    expect(loadSession).not.toHaveBeenCalled();
+    loadSession.mockRestore();
     expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(0);
     expect(await entriesFor(shop)).toHaveLength(0);
   });

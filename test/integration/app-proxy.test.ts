@@ -1,0 +1,115 @@
+import { describe, expect, it, vi } from "vitest";
+import { prisma } from "~/db.server";
+import { PrismaSessionStorage } from "~/models/session.server";
+import * as proxyCustomer from "~/routes/proxy.customer";
+import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
+import { callRoute } from "#test/support/routes";
+import { installedShop, uniqueShop } from "#test/support/shops";
+
+const secret = () => process.env.SHOPIFY_API_SECRET!;
+
+function proxyRequest(shop: string, loggedInCustomerId: string, options: { secret?: string; timestamp?: number } = {}) {
+  const url = signAppProxyUrl({
+    secret: options.secret ?? secret(),
+    shop,
+    url: "https://tally.test/proxy/customer",
+    loggedInCustomerId,
+    timestamp: options.timestamp,
+  });
+  return new Request(url);
+}
+
+async function memberWithPoints(shop: string, customerId: string, points: number) {
+  await prisma.member.create({
+    data: { shop, customerGid: `gid://shopify/Customer/${customerId}`, points },
+  });
+}
+
+describe("app proxy GET /apps/tally/customer", () => {
+  it("answers a logged-in member with their available points, never cached", async () => {
+    const shop = await installedShop();
+    await memberWithPoints(shop, "9007199254740993", 250);
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "9007199254740993"));
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(await response.json()).toEqual({ loggedIn: true, points: 250 });
+  });
+
+  it("answers a guest with loggedIn false", async () => {
+    const shop = await installedShop();
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, ""));
+
+    expect(await response.json()).toEqual({ loggedIn: false });
+  });
+
+  it("answers a logged-in customer who has not earned yet with zero points", async () => {
+    const shop = await installedShop();
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "123"));
+
+    expect(await response.json()).toEqual({ loggedIn: true, points: 0 });
+  });
+
+  it("rejects a bad signature before any database work", async () => {
+    const shop = await installedShop();
+    await memberWithPoints(shop, "77", 500);
+    // Loading the shop's session is the first thing that reads the database.
+    const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession");
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "77", { secret: "wrong" }));
+
+    expect(response.status).toBe(400);
+    expect(loadSession).not.toHaveBeenCalled();
+    loadSession.mockRestore();
+  });
+
+  it("rejects a request whose signed parameters were changed", async () => {
+    const shop = await installedShop();
+    const url = new URL(proxyRequest(shop, "77").url);
+    url.searchParams.set("logged_in_customer_id", "78");
+
+    const response = await callRoute(proxyCustomer.loader, new Request(url));
+
+    expect(response.status).toBe(400);
+  });
+
+  it("rejects a correctly signed but stale request", async () => {
+    const shop = await installedShop();
+    const fiveMinutesAgo = Math.trunc(Date.now() / 1000) - 300;
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "77", { timestamp: fiveMinutesAgo }));
+
+    expect(response.status).toBe(400);
+  });
+
+  it("never lets one shop read another shop's member", async () => {
+    const shopA = await installedShop({ label: "alpha" });
+    const shopB = await installedShop({ label: "beta" });
+    await memberWithPoints(shopA, "555", 900);
+
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shopB, "555"));
+
+    expect(await response.json()).toEqual({ loggedIn: true, points: 0 });
+  });
+
+  it("answers 404 for a shop that has not installed Tally", async () => {
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(uniqueShop(), "1"));
+
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("the session lookup the proxy relies on", () => {
+  it("is what a valid signature reaches, so the spy above would see it", async () => {
+    const shop = await installedShop();
+    const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession");
+
+    await callRoute(proxyCustomer.loader, proxyRequest(shop, "77"));
+
+    expect(loadSession).toHaveBeenCalledWith(`offline_${shop}`);
+    loadSession.mockRestore();
+  });
+});
