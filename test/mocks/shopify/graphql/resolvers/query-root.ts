@@ -1,0 +1,29 @@
+import { parseGid } from "../../ids";
+import type { ResolverContext } from "../context";
+import { apiError } from "../errors";
+import { ordersConnection, type OrdersArgs } from "../orders-query";
+import { appInstallationView, customerView, discountNodeView, shopView } from "../views";
+
+/** A malformed id fails coercion on Shopify with this message and code. */
+export function requireGid(id: string): { type: string; id: string } {
+  const parsed = parseGid(id);
+  if (!parsed) throw apiError(`Invalid global id '${id}'`, "argumentLiteralsIncompatible");
+  return parsed;
+}
+
+/** Implemented QueryRoot fields; any other root field is refused before execution. */
+export const queryRoot = {
+  shop: (_: unknown, ctx: ResolverContext) => shopView(ctx),
+  currentAppInstallation: (_: unknown, ctx: ResolverContext) => appInstallationView(ctx),
+  customer: ({ id }: { id: string }, ctx: ResolverContext) => {
+    requireGid(id);
+    const customer = ctx.state.customers.get(id);
+    return customer ? customerView(ctx, customer) : null;
+  },
+  orders: (args: OrdersArgs, ctx: ResolverContext) => ordersConnection(ctx, [...ctx.state.orders.values()], args),
+  codeDiscountNode: ({ id }: { id: string }, ctx: ResolverContext) => {
+    requireGid(id);
+    const discount = ctx.state.discounts.get(id);
+    return discount ? discountNodeView(ctx, discount) : null;
+  },
+};

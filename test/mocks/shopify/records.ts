@@ -1,0 +1,137 @@
+/** What the stand-in stores. GraphQL views (graphql/views.ts) are built from these on demand. */
+
+export interface ShopRecord {
+  domain: string;
+  id: string;
+  name: string;
+  currencyCode: string;
+  /** Currencies store credit may be issued in; Shopify ties these to the shop's markets. */
+  enabledPresentmentCurrencies: string[];
+  appInstallationId: string;
+  email: string;
+  ianaTimezone: string;
+}
+
+export interface AccessTokenRecord {
+  token: string;
+  shop: string;
+  kind: "offline" | "online";
+  scope: string;
+  /** null for non-expiring offline tokens. */
+  expiresAt: number | null;
+  refreshToken: string | null;
+  refreshTokenExpiresAt: number | null;
+  userId: string | null;
+  revoked: boolean;
+}
+
+export interface CustomerRecord {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MetafieldRecord {
+  id: string;
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MetafieldDefinitionRecord {
+  id: string;
+  ownerType: string;
+  namespace: string;
+  key: string;
+  name: string;
+  type: string;
+  description: string | null;
+  access: { admin: string | null; storefront: string | null; customerAccount: string };
+  /** The definition input exactly as received, so tests can assert what the app declared. */
+  input: Record<string, unknown>;
+}
+
+export type FinancialStatus =
+  | "AUTHORIZED"
+  | "EXPIRED"
+  | "PAID"
+  | "PARTIALLY_PAID"
+  | "PARTIALLY_REFUNDED"
+  | "PENDING"
+  | "REFUNDED"
+  | "VOIDED";
+
+/** Money fields are decimal strings in shop currency; presentment amounts equal them. */
+export interface OrderRecord {
+  id: string;
+  name: string;
+  number: number;
+  email: string | null;
+  customerId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  processedAt: number;
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  displayFinancialStatus: FinancialStatus;
+  currencyCode: string;
+  presentmentCurrencyCode: string;
+  test: boolean;
+  tags: string[];
+  subtotalPrice: string;
+  totalPrice: string;
+  totalDiscounts: string;
+  totalTax: string;
+  totalShippingPrice: string;
+  totalRefunded: string;
+  currentSubtotalPrice: string;
+  currentTotalPrice: string;
+}
+
+export interface DiscountRecord {
+  /** DiscountCodeNode GID. */
+  id: string;
+  kind: "basic" | "freeShipping";
+  code: string;
+  redeemCodeId: string;
+  /** The coerced mutation input exactly as the app sent it. */
+  input: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoreCreditAccountRecord {
+  id: string;
+  ownerId: string;
+  currencyCode: string;
+  balance: string;
+}
+
+export interface StoreCreditTransactionRecord {
+  id: string;
+  accountId: string;
+  amount: string;
+  balanceAfterTransaction: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+/** Everything the stand-in knows about one shop. */
+export interface ShopState {
+  shop: ShopRecord;
+  customers: Map<string, CustomerRecord>;
+  orders: Map<string, OrderRecord>;
+  metafields: MetafieldRecord[];
+  metafieldDefinitions: MetafieldDefinitionRecord[];
+  discounts: Map<string, DiscountRecord>;
+  storeCreditAccounts: Map<string, StoreCreditAccountRecord>;
+  storeCreditTransactions: StoreCreditTransactionRecord[];
+}
