@@ -46,6 +46,17 @@ export interface MetafieldRecord {
   updatedAt: number;
 }
 
+/** MetafieldDefinitionInput, as far as the stand-in reads it. */
+export interface MetafieldDefinitionInput {
+  name: string;
+  key: string;
+  namespace?: string | null;
+  ownerType: string;
+  type: string;
+  description?: string | null;
+  access?: { admin?: string | null; storefront?: string | null; customerAccount?: string | null } | null;
+}
+
 export interface MetafieldDefinitionRecord {
   id: string;
   ownerType: string;
@@ -56,7 +67,7 @@ export interface MetafieldDefinitionRecord {
   description: string | null;
   access: { admin: string | null; storefront: string | null; customerAccount: string };
   /** The definition input exactly as received, so tests can assert what the app declared. */
-  input: Record<string, unknown>;
+  input: MetafieldDefinitionInput;
 }
 
 export type FinancialStatus =
@@ -96,6 +107,51 @@ export interface OrderRecord {
   currentTotalPrice: string;
 }
 
+/** DiscountCodeBasicInput and DiscountCodeFreeShippingInput, as far as the stand-in reads them. */
+export interface DiscountInput {
+  title?: string | null;
+  code?: string | null;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  usageLimit?: number | null;
+  appliesOncePerCustomer?: boolean | null;
+  recurringCycleLimit?: number | null;
+  tags?: string[] | null;
+  combinesWith?: {
+    orderDiscounts?: boolean | null;
+    productDiscounts?: boolean | null;
+    shippingDiscounts?: boolean | null;
+    productDiscountsWithTagsOnSameCartLine?: string[] | null;
+  } | null;
+  context?: {
+    all?: string | null;
+    customers?: { add?: string[] | null; remove?: string[] | null } | null;
+    customerSegments?: unknown;
+    markets?: unknown;
+  } | null;
+  minimumRequirement?: {
+    subtotal?: { greaterThanOrEqualToSubtotal?: string | number | null } | null;
+    quantity?: { greaterThanOrEqualToQuantity?: string | number | null } | null;
+  } | null;
+  customerGets?: {
+    value?: {
+      percentage?: number | null;
+      discountAmount?: { amount: string | number; appliesOnEachItem?: boolean | null } | null;
+      discountOnQuantity?: unknown;
+    } | null;
+    items?: { all?: boolean | null; products?: unknown; collections?: unknown } | null;
+    appliesOnOneTimePurchase?: boolean | null;
+    appliesOnSubscription?: boolean | null;
+  } | null;
+  destination?: {
+    all?: boolean | null;
+    countries?: { add?: string[] | null; includeRestOfWorld?: boolean | null } | null;
+  } | null;
+  maximumShippingPrice?: string | number | null;
+  appliesOnOneTimePurchase?: boolean | null;
+  appliesOnSubscription?: boolean | null;
+}
+
 export interface DiscountRecord {
   /** DiscountCodeNode GID. */
   id: string;
@@ -103,7 +159,7 @@ export interface DiscountRecord {
   code: string;
   redeemCodeId: string;
   /** The coerced mutation input exactly as the app sent it. */
-  input: Record<string, unknown>;
+  input: DiscountInput;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,9 +1,9 @@
 import { GraphqlQueryError, Session } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 
-import { realShopifyApi, SHOP, useStandIn } from "./harness";
+import { realShopifyApi, SHOP, standInPerTest } from "./harness";
 
-const harness = useStandIn();
+const harness = standInPerTest();
 const api = realShopifyApi();
 
 function offlineSession(accessToken: string) {
@@ -15,10 +15,17 @@ describe("shopify-api's GraphQL client against the stand-in", () => {
     const { standIn, token } = harness.fresh();
     const client = new api.clients.Graphql({ session: offlineSession(token) });
 
-    const response = await client.request(`query ShopInfo { shop { id name currencyCode myshopifyDomain } currentAppInstallation { id } }`);
+    const response = await client.request(
+      `query ShopInfo { shop { id name currencyCode myshopifyDomain } currentAppInstallation { id } }`,
+    );
 
     expect(response.data).toEqual({
-      shop: { id: standIn.state(SHOP).shop.id, name: "Tally Test", currencyCode: "USD", myshopifyDomain: SHOP },
+      shop: {
+        id: standIn.state(SHOP).shop.id,
+        name: "Tally Test",
+        currencyCode: "USD",
+        myshopifyDomain: SHOP,
+      },
       currentAppInstallation: { id: standIn.state(SHOP).shop.appInstallationId },
     });
     expect(response.extensions?.cost).toMatchObject({
@@ -36,7 +43,11 @@ describe("shopify-api's GraphQL client against the stand-in", () => {
 
     expect(error).toBeInstanceOf(GraphqlQueryError);
     expect((error as GraphqlQueryError).body).toMatchObject({
-      errors: { graphQLErrors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "undefinedField" }) })] },
+      errors: {
+        graphQLErrors: [
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "undefinedField" }) }),
+        ],
+      },
     });
   });
 

@@ -2,7 +2,12 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
-import { setupShopifyStandIn, shopifyHandlers, ShopifyStandIn, type ShopifyStandInOptions } from "#test/mocks/shopify";
+import {
+  setupShopifyStandIn,
+  shopifyHandlers,
+  ShopifyStandIn,
+  type ShopifyStandInOptions,
+} from "#test/mocks/shopify";
 
 export const API_KEY = "tally-test-api-key";
 export const API_SECRET = "tally-test-api-secret";
@@ -27,7 +32,7 @@ export function realShopifyApi(apiSecretKey = API_SECRET) {
  * gives a test its own stand-in, with SHOP seeded and an offline token issued, by prepending
  * that stand-in's handlers until the test ends.
  */
-export function useStandIn() {
+export function standInPerTest() {
   const harness = setupShopifyStandIn({ apiKey: API_KEY, apiSecret: API_SECRET });
   beforeAll(() => harness.listen());
   afterEach(() => harness.server.resetHandlers());
@@ -42,7 +47,8 @@ export function useStandIn() {
       return {
         standIn,
         token,
-        graphql: (query: string, variables: Record<string, unknown> = {}) => adminGraphql(token, query, variables),
+        graphql: (query: string, variables: Record<string, unknown> = {}) =>
+          adminGraphql(token, query, variables),
       };
     },
   };
@@ -50,7 +56,7 @@ export function useStandIn() {
 
 export interface GraphqlResponse {
   status: number;
-  // Responses are Shopify's JSON; tests navigate them freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Shopify's JSON, navigated freely by assertions
   body: any;
 }
 

@@ -39,15 +39,28 @@ describe("signWebhook", () => {
   });
 
   it("is rejected by shopify-api when the body is changed after signing", async () => {
-    const { headers } = signWebhook({ secret: API_SECRET, shop: SHOP, topic: "orders/paid", body: { id: 1 } });
+    const { headers } = signWebhook({
+      secret: API_SECRET,
+      shop: SHOP,
+      topic: "orders/paid",
+      body: { id: 1 },
+    });
 
-    const result = await api.webhooks.validate({ rawBody: JSON.stringify({ id: 2 }), rawRequest: incoming(headers) as never });
+    const result = await api.webhooks.validate({
+      rawBody: JSON.stringify({ id: 2 }),
+      rawRequest: incoming(headers) as never,
+    });
 
     expect(result).toMatchObject({ valid: false, reason: "invalid_hmac" });
   });
 
   it("is rejected by shopify-api when signed with another secret", async () => {
-    const { headers, body } = signWebhook({ secret: "other", shop: SHOP, topic: "orders/paid", body: { id: 1 } });
+    const { headers, body } = signWebhook({
+      secret: "other",
+      shop: SHOP,
+      topic: "orders/paid",
+      body: { id: 1 },
+    });
 
     const result = await api.webhooks.validate({ rawBody: body, rawRequest: incoming(headers) as never });
 
@@ -55,10 +68,17 @@ describe("signWebhook", () => {
   });
 
   it("signs a raw string body byte for byte, so malformed JSON can be delivered validly", async () => {
-    const { headers, body } = signWebhook({ secret: API_SECRET, shop: SHOP, topic: "orders/paid", body: "{not json" });
+    const { headers, body } = signWebhook({
+      secret: API_SECRET,
+      shop: SHOP,
+      topic: "orders/paid",
+      body: "{not json",
+    });
 
     expect(body).toBe("{not json");
-    expect((await api.webhooks.validate({ rawBody: body, rawRequest: incoming(headers) as never })).valid).toBe(true);
+    expect(
+      (await api.webhooks.validate({ rawBody: body, rawRequest: incoming(headers) as never })).valid,
+    ).toBe(true);
   });
 
   it("sends every header Shopify sends, with a fresh webhook id per delivery by default", () => {
@@ -118,7 +138,12 @@ describe("signAppProxyUrl", () => {
 
   it("is rejected by shopify-api when a customer id is swapped in after signing", async () => {
     const params = query(
-      signAppProxyUrl({ secret: API_SECRET, shop: SHOP, url: "https://tally.test/proxy/customer", loggedInCustomerId: "1" }),
+      signAppProxyUrl({
+        secret: API_SECRET,
+        shop: SHOP,
+        url: "https://tally.test/proxy/customer",
+        loggedInCustomerId: "1",
+      }),
     );
     params.set("logged_in_customer_id", "2");
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 
 import { manualClock, mintSessionToken } from "#test/mocks/shopify";
 
-import { adminGraphql, API_KEY, API_SECRET, realShopifyApi, SHOP, useStandIn } from "./harness";
+import { adminGraphql, API_KEY, API_SECRET, realShopifyApi, SHOP, standInPerTest } from "./harness";
 
-const harness = useStandIn();
+const harness = standInPerTest();
 const api = realShopifyApi();
 const TOKEN_URL = `https://${SHOP}/admin/oauth/access_token`;
 
@@ -40,7 +40,12 @@ describe("token exchange through shopify-api's auth.tokenExchange", () => {
       requestedTokenType: RequestedTokenType.OfflineAccessToken,
     });
 
-    expect(session).toMatchObject({ id: `offline_${SHOP}`, shop: SHOP, isOnline: false, scope: standIn.scopes.join(",") });
+    expect(session).toMatchObject({
+      id: `offline_${SHOP}`,
+      shop: SHOP,
+      isOnline: false,
+      scope: standIn.scopes.join(","),
+    });
     expect(session.expires).toBeUndefined();
     expect(session.accessToken).toMatch(/^shpat_/);
     const response = await adminGraphql(session.accessToken!, "{ shop { myshopifyDomain } }");
@@ -71,12 +76,17 @@ describe("token exchange through shopify-api's auth.tokenExchange", () => {
       expiring: true,
     });
 
-    const { session: refreshed } = await api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
+    const { session: refreshed } = await api.auth.refreshToken({
+      shop: SHOP,
+      refreshToken: session.refreshToken!,
+    });
 
     expect(refreshed.accessToken).not.toBe(session.accessToken);
     expect((await adminGraphql(session.accessToken!, "{ shop { id } }")).status).toBe(401);
     expect((await adminGraphql(refreshed.accessToken!, "{ shop { id } }")).status).toBe(200);
-    await expect(api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! })).rejects.toThrow();
+    await expect(
+      api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! }),
+    ).rejects.toThrow();
   });
 
   it("issues an online token carrying the staff user from the session token's sub", async () => {
@@ -141,15 +151,17 @@ describe("token endpoint refusals", () => {
         requestedTokenType: RequestedTokenType.OfflineAccessToken,
       }),
     ).rejects.toThrow(/401/);
-    expect((await rawExchange({ client_secret: "nope", subject_token: await sessionToken() })).body.error).toBe(
-      "invalid_client",
-    );
+    expect(
+      (await rawExchange({ client_secret: "nope", subject_token: await sessionToken() })).body.error,
+    ).toBe("invalid_client");
   });
 
   it("answers 400 invalid_subject_token for an expired session token", async () => {
     harness.fresh();
 
-    const response = await rawExchange({ subject_token: await sessionToken({ issuedAt: new Date(Date.now() - 600_000) }) });
+    const response = await rawExchange({
+      subject_token: await sessionToken({ issuedAt: new Date(Date.now() - 600_000) }),
+    });
 
     expect(response).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
   });
@@ -157,7 +169,9 @@ describe("token endpoint refusals", () => {
   it("answers 400 invalid_subject_token for a session token of another shop", async () => {
     harness.fresh();
 
-    const response = await rawExchange({ subject_token: await sessionToken({ shop: "other.myshopify.com" }) });
+    const response = await rawExchange({
+      subject_token: await sessionToken({ shop: "other.myshopify.com" }),
+    });
 
     expect(response).toMatchObject({ status: 400, body: { error: "invalid_subject_token" } });
   });

@@ -44,7 +44,8 @@ function walk(type: GraphQLInputType, value: unknown, path: string, messages: st
   const named = getNamedType(type);
   if (isEnumType(named)) {
     const reason = named.getValue(String(value))?.deprecationReason;
-    if (reason) messages.push(`The enum value ${named.name}.${String(value)} (at ${path}) is deprecated. ${reason}`);
+    if (reason)
+      messages.push(`The enum value ${named.name}.${String(value)} (at ${path}) is deprecated. ${reason}`);
     return;
   }
   if (!isInputObjectType(named) || typeof value !== "object") return;
@@ -53,7 +54,9 @@ function walk(type: GraphQLInputType, value: unknown, path: string, messages: st
     const field = fields[key];
     if (!field) continue;
     if (field.deprecationReason) {
-      messages.push(`The input field ${named.name}.${key} (at ${path}.${key}) is deprecated. ${field.deprecationReason}`);
+      messages.push(
+        `The input field ${named.name}.${key} (at ${path}.${key}) is deprecated. ${field.deprecationReason}`,
+      );
     }
     walk(field.type, item, `${path}.${key}`, messages);
   }

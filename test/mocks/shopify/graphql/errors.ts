@@ -49,7 +49,11 @@ export function validationError(error: GraphQLError): ShopifyGraphqlError {
 export function executionError(error: GraphQLError): ShopifyGraphqlError {
   const code = typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR";
   return withLocations(
-    { message: error.message, ...(error.path ? { path: [...error.path] } : {}), extensions: { ...error.extensions, code } },
+    {
+      message: error.message,
+      ...(error.path ? { path: [...error.path] } : {}),
+      extensions: { ...error.extensions, code },
+    },
     error,
   );
 }

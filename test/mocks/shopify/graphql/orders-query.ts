@@ -81,6 +81,8 @@ export function ordersConnection(ctx: ResolverContext, orders: OrderRecord[], ar
   const direction = args.reverse ? -1 : 1;
   const keyOf = (o: OrderRecord) => [sortValue(o), numericId(o.id)];
   const compare = (a: (string | number)[], b: (string | number)[]) => direction * compareKeys(a, b);
-  const matching = orders.filter((o) => predicates.every((p) => p(o))).sort((a, b) => compare(keyOf(a), keyOf(b)));
+  const matching = orders
+    .filter((o) => predicates.every((p) => p(o)))
+    .sort((a, b) => compare(keyOf(a), keyOf(b)));
   return connection(matching, args, keyOf, compare, (o) => orderView(ctx, o));
 }

@@ -85,9 +85,7 @@ function selectionCost(
       } catch {
         // Invalid arguments are reported by execution; cost them as an empty page.
       }
-      const pageSize = walk.actual
-        ? countNodes(child)
-        : Number(args.first ?? args.last ?? 0);
+      const pageSize = walk.actual ? countNodes(child) : Number(args.first ?? args.last ?? 0);
       cost += 2 + selectionCost(walk, composite, selection.selectionSet, child, pageSize);
       continue;
     }

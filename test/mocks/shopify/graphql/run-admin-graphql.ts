@@ -60,10 +60,18 @@ const ROOTS = { query: queryRoot, mutation: mutationRoot } as Record<string, Rec
  * bucket the requested cost (or answer THROTTLED), execute against the shop's state, refund the
  * difference to the actual cost.
  */
-export function runAdminGraphql(standIn: ShopifyStandIn, shop: string, request: GraphqlRequestBody): GraphqlRun {
+export function runAdminGraphql(
+  standIn: ShopifyStandIn,
+  shop: string,
+  request: GraphqlRequestBody,
+): GraphqlRun {
   const bucket = standIn.bucket(shop);
   const schema = adminSchema();
-  const refuse = (outcome: GraphqlOutcome, errors: ShopifyGraphqlError[], partial: Partial<GraphqlRun> = {}) => ({
+  const refuse = (
+    outcome: GraphqlOutcome,
+    errors: ShopifyGraphqlError[],
+    partial: Partial<GraphqlRun> = {},
+  ) => ({
     body: {
       errors,
       extensions: { cost: { requestedQueryCost: 0, actualQueryCost: 0, throttleStatus: bucket.status() } },
@@ -125,7 +133,9 @@ export function runAdminGraphql(standIn: ShopifyStandIn, shop: string, request: 
   }
 
   if (standIn.refuseDeprecated) {
-    const deprecated = deprecatedUsage(schema, document, operation, coerced.coerced);
+    // The raw variables, not the coerced ones: coercion fills in schema defaults, and some
+    // deprecated input fields have defaults the app never sent.
+    const deprecated = deprecatedUsage(schema, document, operation, request.variables);
     if (deprecated.length > 0) {
       return refuse(
         "invalid-document",
@@ -141,12 +151,19 @@ export function runAdminGraphql(standIn: ShopifyStandIn, shop: string, request: 
   const implemented = ROOTS[operation.operation] ?? {};
   const missing = rootFields.filter((f) => f.name.value !== "__typename" && !(f.name.value in implemented));
   if (missing.length > 0) {
-    const typeName = operation.operation === "mutation" ? "Mutation" : operation.operation === "query" ? "QueryRoot" : "Subscription";
+    const typeName =
+      operation.operation === "mutation"
+        ? "Mutation"
+        : operation.operation === "query"
+          ? "QueryRoot"
+          : "Subscription";
     return refuse(
       "not-implemented",
       missing.map((field) => ({
         message: `The Shopify stand-in does not implement ${typeName}.${field.name.value}`,
-        locations: field.loc ? [{ line: field.loc.startToken.line, column: field.loc.startToken.column }] : [],
+        locations: field.loc
+          ? [{ line: field.loc.startToken.line, column: field.loc.startToken.column }]
+          : [],
         path: [field.alias?.value ?? field.name.value],
         extensions: { code: "NOT_IMPLEMENTED_BY_STAND_IN" },
       })),
@@ -157,19 +174,25 @@ export function runAdminGraphql(standIn: ShopifyStandIn, shop: string, request: 
   const requested = queryCost(schema, operation, fragments, coerced.coerced);
   if (requested > MAX_QUERY_COST) {
     return {
-      ...refuse("max-cost-exceeded", [
-        {
-          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
-          extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_QUERY_COST },
-        },
-      ], described),
+      ...refuse(
+        "max-cost-exceeded",
+        [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+            extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_QUERY_COST },
+          },
+        ],
+        described,
+      ),
     };
   }
   if (!bucket.tryTake(requested)) {
     return {
       body: {
         errors: [THROTTLED_ERROR],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() },
+        },
       },
       outcome: "throttled",
       ...described,
@@ -195,7 +218,9 @@ export function runAdminGraphql(standIn: ShopifyStandIn, shop: string, request: 
     body: {
       ...(result.errors ? { errors: result.errors.map(executionError) } : {}),
       data: result.data ?? null,
-      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() } },
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
+      },
     },
     outcome: "ok",
     ...described,

@@ -8,7 +8,12 @@ import { notImplemented } from "./errors";
  * arguments. A field the view does not define is an error naming it; graphql-js's default would
  * answer null, which would look like real (empty) Shopify data.
  */
-export const strictFieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+export const strictFieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (
+  source,
+  args,
+  ctx,
+  info,
+) => {
   if (source === null || typeof source !== "object" || !(info.fieldName in source)) {
     throw notImplemented(`${info.parentType.name}.${info.fieldName}`);
   }

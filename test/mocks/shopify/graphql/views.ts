@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 
 import { toShopifyDateTime } from "../clock";
+import { gid } from "../ids";
 import { addDecimals, formatDecimal, normalizeDecimal, parseDecimal } from "../decimal";
 import type {
   CustomerRecord,
+  DiscountInput,
   DiscountRecord,
   MetafieldDefinitionRecord,
   MetafieldRecord,
@@ -68,7 +70,9 @@ export function customerView(ctx: ResolverContext, customer: CustomerRecord) {
     lastName: customer.lastName,
     displayName: displayName || customer.email || "",
     email: customer.email,
-    defaultEmailAddress: customer.email ? { __typename: "CustomerEmailAddress", emailAddress: customer.email } : null,
+    defaultEmailAddress: customer.email
+      ? { __typename: "CustomerEmailAddress", emailAddress: customer.email }
+      : null,
     tags: customer.tags,
     createdAt: toShopifyDateTime(customer.createdAt),
     updatedAt: toShopifyDateTime(customer.updatedAt),
@@ -99,14 +103,21 @@ function metafieldAccessors(ctx: ResolverContext, ownerId: string) {
       const found = owned().find((m) => m.namespace === namespace && m.key === args.key);
       return found ? metafieldView(ctx, found) : null;
     },
-    metafields: (args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null; reverse?: boolean }) => {
-      const namespace = args.namespace === undefined || args.namespace === null ? null : ctx.standIn.expandNamespace(args.namespace);
+    metafields: (
+      args: ConnectionArgs & { namespace?: string | null; keys?: string[] | null; reverse?: boolean },
+    ) => {
+      const namespace =
+        args.namespace === undefined || args.namespace === null
+          ? null
+          : ctx.standIn.expandNamespace(args.namespace);
       const keys = args.keys?.map((k) => {
         const dot = k.lastIndexOf(".");
         return `${ctx.standIn.expandNamespace(k.slice(0, dot))}.${k.slice(dot + 1)}`;
       });
-      let items = owned().filter(
-        (m) => (namespace === null || m.namespace === namespace) && (!keys || keys.includes(`${m.namespace}.${m.key}`)),
+      const items = owned().filter(
+        (m) =>
+          (namespace === null || m.namespace === namespace) &&
+          (!keys || keys.includes(`${m.namespace}.${m.key}`)),
       );
       return idConnection(items, args, (m) => metafieldView(ctx, m), args.reverse);
     },
@@ -144,7 +155,9 @@ export function metafieldView(ctx: ResolverContext, metafield: MetafieldRecord) 
     definition: () => {
       const definition = ctx.state.metafieldDefinitions.find(
         (d) =>
-          d.ownerType === OWNER_TYPES[ownerTypeName] && d.namespace === metafield.namespace && d.key === metafield.key,
+          d.ownerType === OWNER_TYPES[ownerTypeName] &&
+          d.namespace === metafield.namespace &&
+          d.key === metafield.key,
       );
       return definition ? metafieldDefinitionView(definition) : null;
     },
@@ -178,7 +191,11 @@ export function metafieldDefinitionView(definition: MetafieldDefinitionRecord) {
     key: definition.key,
     ownerType: definition.ownerType,
     description: definition.description,
-    type: { __typename: "MetafieldDefinitionType", name: definition.type, category: categoryOf(definition.type) },
+    type: {
+      __typename: "MetafieldDefinitionType",
+      name: definition.type,
+      category: categoryOf(definition.type),
+    },
     access: { __typename: "MetafieldAccess", ...definition.access },
   };
 }
@@ -194,7 +211,9 @@ function categoryOf(type: string): string {
 
 export function orderView(ctx: ResolverContext, order: OrderRecord) {
   const bag = (amount: string) => moneyBag(amount, order.currencyCode, order.presentmentCurrencyCode);
-  const netPayment = formatDecimal((parseDecimal(order.totalPrice) ?? 0n) - (parseDecimal(order.totalRefunded) ?? 0n));
+  const netPayment = formatDecimal(
+    (parseDecimal(order.totalPrice) ?? 0n) - (parseDecimal(order.totalRefunded) ?? 0n),
+  );
   const paid = ["PAID", "PARTIALLY_REFUNDED", "REFUNDED"].includes(order.displayFinancialStatus);
   return {
     __typename: "Order",
@@ -262,7 +281,8 @@ export function creditTransactionView(ctx: ResolverContext, transaction: StoreCr
   };
 }
 
-export function discountNodeView(ctx: ResolverContext, discount: DiscountRecord) {
+/** The deprecated DiscountCodeNode wrapper, as code discount mutations still return it. */
+export function discountCodeNodeView(ctx: ResolverContext, discount: DiscountRecord) {
   return {
     __typename: "DiscountCodeNode",
     id: discount.id,
@@ -270,13 +290,21 @@ export function discountNodeView(ctx: ResolverContext, discount: DiscountRecord)
   };
 }
 
-type Input = Record<string, any>;
+/** DiscountNode shares the code node's number under its own GID type. */
+export function discountNodeView(ctx: ResolverContext, discount: DiscountRecord) {
+  return {
+    __typename: "DiscountNode",
+    id: gid("DiscountNode", numericId(discount.id)),
+    discount: () => codeDiscountView(ctx, discount),
+  };
+}
 
+/** Stored inputs passed the create mutation's checks, so required parts are present. */
 function codeDiscountView(ctx: ResolverContext, discount: DiscountRecord) {
-  const input: Input = discount.input;
+  const { input } = discount;
   const currency = ctx.state.shop.currencyCode;
   const now = ctx.standIn.clock.now();
-  const startsAt = Date.parse(input.startsAt);
+  const startsAt = Date.parse(input.startsAt!);
   const endsAt = input.endsAt ? Date.parse(input.endsAt) : null;
   const common = {
     title: input.title,
@@ -294,20 +322,25 @@ function codeDiscountView(ctx: ResolverContext, discount: DiscountRecord) {
     codes: (args: ConnectionArgs & { query?: string | null }) => {
       if (args.query) throw notImplemented("DiscountRedeemCode search queries");
       const code = { id: discount.redeemCodeId, code: discount.code };
-      return idConnection([code], args, (c) => ({ __typename: "DiscountRedeemCode", ...c, asyncUsageCount: 0 }));
+      return idConnection([code], args, (c) => ({
+        __typename: "DiscountRedeemCode",
+        ...c,
+        asyncUsageCount: 0,
+      }));
     },
     combinesWith: {
       __typename: "DiscountCombinesWith",
       orderDiscounts: input.combinesWith?.orderDiscounts ?? false,
       productDiscounts: input.combinesWith?.productDiscounts ?? false,
       shippingDiscounts: input.combinesWith?.shippingDiscounts ?? false,
-      productDiscountsWithTagsOnSameCartLine: input.combinesWith?.productDiscountsWithTagsOnSameCartLine ?? null,
+      productDiscountsWithTagsOnSameCartLine:
+        input.combinesWith?.productDiscountsWithTagsOnSameCartLine ?? null,
     },
-    context: () => contextView(ctx, input.context),
+    context: () => contextView(ctx, input.context!),
     minimumRequirement: minimumRequirementView(input.minimumRequirement, currency),
   };
   if (discount.kind === "freeShipping") {
-    const destination: Input | undefined = input.destination;
+    const { destination } = input;
     return {
       __typename: "DiscountCodeFreeShipping",
       ...common,
@@ -326,31 +359,32 @@ function codeDiscountView(ctx: ResolverContext, discount: DiscountRecord) {
         : { __typename: "DiscountCountryAll", allCountries: true },
     };
   }
-  const value: Input = input.customerGets.value;
+  const customerGets = input.customerGets!;
+  const value = customerGets.value!;
   return {
     __typename: "DiscountCodeBasic",
     ...common,
     discountClasses: ["ORDER"],
     customerGets: {
       __typename: "DiscountCustomerGets",
-      appliesOnOneTimePurchase: input.customerGets.appliesOnOneTimePurchase ?? true,
-      appliesOnSubscription: input.customerGets.appliesOnSubscription ?? false,
+      appliesOnOneTimePurchase: customerGets.appliesOnOneTimePurchase ?? true,
+      appliesOnSubscription: customerGets.appliesOnSubscription ?? false,
       items: { __typename: "AllDiscountItems", allItems: true },
       value:
         value.percentage !== undefined && value.percentage !== null
           ? { __typename: "DiscountPercentage", percentage: value.percentage }
           : {
               __typename: "DiscountAmount",
-              amount: moneyV2(normalizeDecimal(String(value.discountAmount.amount)), currency),
-              appliesOnEachItem: value.discountAmount.appliesOnEachItem ?? false,
+              amount: moneyV2(normalizeDecimal(String(value.discountAmount!.amount)), currency),
+              appliesOnEachItem: value.discountAmount!.appliesOnEachItem ?? false,
             },
     },
   };
 }
 
-function contextView(ctx: ResolverContext, context: Input) {
+function contextView(ctx: ResolverContext, context: NonNullable<DiscountInput["context"]>) {
   if (context.all) return { __typename: "DiscountBuyerSelectionAll", all: context.all };
-  const ids: string[] = context.customers.add ?? [];
+  const ids = context.customers?.add ?? [];
   return {
     __typename: "DiscountCustomers",
     customers: ids.flatMap((id) => {
@@ -360,7 +394,7 @@ function contextView(ctx: ResolverContext, context: Input) {
   };
 }
 
-function minimumRequirementView(requirement: Input | null | undefined, currency: string) {
+function minimumRequirementView(requirement: DiscountInput["minimumRequirement"], currency: string) {
   if (requirement?.subtotal) {
     return {
       __typename: "DiscountMinimumSubtotal",

@@ -1,7 +1,12 @@
 import { http, HttpResponse } from "msw";
 
 import { STAND_IN_API_VERSION } from "../api-version";
-import { runAdminGraphql, THROTTLED_ERROR, type GraphqlRequestBody, type GraphqlRun } from "../graphql/run-admin-graphql";
+import {
+  runAdminGraphql,
+  THROTTLED_ERROR,
+  type GraphqlRequestBody,
+  type GraphqlRun,
+} from "../graphql/run-admin-graphql";
 import type { GraphqlOutcome } from "../request-log";
 import type { ShopifyStandIn } from "../stand-in";
 
@@ -69,7 +74,10 @@ export function adminGraphqlHandler(standIn: ShopifyStandIn) {
     }
     if (!body) {
       log(400, "bad-request");
-      return HttpResponse.json({ errors: { query: "Required parameter missing or invalid" } }, { status: 400 });
+      return HttpResponse.json(
+        { errors: { query: "Required parameter missing or invalid" } },
+        { status: 400 },
+      );
     }
 
     const injected = standIn.takeInjectedFailure();
@@ -82,7 +90,11 @@ export function adminGraphqlHandler(standIn: ShopifyStandIn) {
       return HttpResponse.json({
         errors: [THROTTLED_ERROR],
         extensions: {
-          cost: { requestedQueryCost: 0, actualQueryCost: null, throttleStatus: standIn.bucket(shop).status() },
+          cost: {
+            requestedQueryCost: 0,
+            actualQueryCost: null,
+            throttleStatus: standIn.bucket(shop).status(),
+          },
         },
       });
     }

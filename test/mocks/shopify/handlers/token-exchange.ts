@@ -25,7 +25,9 @@ async function readParams(request: Request): Promise<Params | null> {
   try {
     const body: unknown = JSON.parse(text);
     if (typeof body !== "object" || body === null) return null;
-    return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]));
+    return Object.fromEntries(
+      Object.entries(body).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]),
+    );
   } catch {
     return null;
   }
@@ -93,7 +95,8 @@ export function tokenExchangeHandler(standIn: ShopifyStandIn, credentials: AppCr
     };
 
     if (!standIn.hasShop(shop)) return respond(HttpResponse.json({ errors: "Not Found" }, { status: 404 }));
-    if (!body) return respond(oauthError(400, "invalid_request", "The request body must be JSON or form encoded."));
+    if (!body)
+      return respond(oauthError(400, "invalid_request", "The request body must be JSON or form encoded."));
     if (body.client_id !== credentials.apiKey || body.client_secret !== credentials.apiSecret) {
       return respond(
         oauthError(
@@ -107,29 +110,59 @@ export function tokenExchangeHandler(standIn: ShopifyStandIn, credentials: AppCr
 
     if (body.grant_type === "refresh_token") {
       const previous = body.refresh_token ? standIn.findByRefreshToken(shop, body.refresh_token) : null;
-      if (!previous) return respond(oauthError(400, "invalid_grant", "The refresh token is invalid or expired."));
+      if (!previous)
+        return respond(oauthError(400, "invalid_grant", "The refresh token is invalid or expired."));
       standIn.revokeToken(previous.token);
-      return respond(HttpResponse.json(tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring: true }))));
+      return respond(
+        HttpResponse.json(
+          tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring: true })),
+        ),
+      );
     }
     if (body.grant_type !== GRANT_TOKEN_EXCHANGE) {
-      return respond(oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${body.grant_type ?? ""}`));
+      return respond(
+        oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${body.grant_type ?? ""}`),
+      );
     }
-    if (!body.subject_token) return respond(oauthError(400, "missing_subject_token", "The subject_token is missing."));
+    if (!body.subject_token)
+      return respond(oauthError(400, "missing_subject_token", "The subject_token is missing."));
 
     if (body.subject_token_type === TOKEN_TYPE_OFFLINE) {
       // Migration of a non-expiring offline token to an expiring one; the old token stops working.
       const previous = standIn.activeToken(shop, body.subject_token);
       if (!previous || previous.kind !== "offline" || previous.expiresAt !== null) {
-        return respond(oauthError(400, "invalid_subject_token", "The subject token is not a valid non-expiring offline token."));
+        return respond(
+          oauthError(
+            400,
+            "invalid_subject_token",
+            "The subject token is not a valid non-expiring offline token.",
+          ),
+        );
       }
       if (body.requested_token_type !== TOKEN_TYPE_OFFLINE || !expiring) {
-        return respond(oauthError(400, "invalid_request", "Only expiring offline tokens can be requested for an offline token."));
+        return respond(
+          oauthError(
+            400,
+            "invalid_request",
+            "Only expiring offline tokens can be requested for an offline token.",
+          ),
+        );
       }
       standIn.revokeToken(previous.token);
-      return respond(HttpResponse.json(tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring: true }))));
+      return respond(
+        HttpResponse.json(
+          tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring: true })),
+        ),
+      );
     }
     if (body.subject_token_type !== TOKEN_TYPE_ID_TOKEN) {
-      return respond(oauthError(400, "invalid_request", `Unsupported subject_token_type: ${body.subject_token_type ?? ""}`));
+      return respond(
+        oauthError(
+          400,
+          "invalid_request",
+          `Unsupported subject_token_type: ${body.subject_token_type ?? ""}`,
+        ),
+      );
     }
     const verified = await verifySessionToken(body.subject_token, {
       apiKey: credentials.apiKey,
@@ -140,12 +173,24 @@ export function tokenExchangeHandler(standIn: ShopifyStandIn, credentials: AppCr
     if (!verified.ok) return respond(oauthError(400, "invalid_subject_token", verified.reason));
 
     if (body.requested_token_type === TOKEN_TYPE_OFFLINE) {
-      return respond(HttpResponse.json(tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring }))));
+      return respond(
+        HttpResponse.json(tokenResponse(standIn, standIn.issueToken(shop, { kind: "offline", expiring }))),
+      );
     }
     if (body.requested_token_type === TOKEN_TYPE_ONLINE) {
-      const record = standIn.issueToken(shop, { kind: "online", expiring: true, userId: verified.payload.sub ?? null });
+      const record = standIn.issueToken(shop, {
+        kind: "online",
+        expiring: true,
+        userId: verified.payload.sub ?? null,
+      });
       return respond(HttpResponse.json(tokenResponse(standIn, record)));
     }
-    return respond(oauthError(400, "invalid_request", `Unsupported requested_token_type: ${body.requested_token_type ?? ""}`));
+    return respond(
+      oauthError(
+        400,
+        "invalid_request",
+        `Unsupported requested_token_type: ${body.requested_token_type ?? ""}`,
+      ),
+    );
   });
 }

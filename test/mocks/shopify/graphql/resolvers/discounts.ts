@@ -1,11 +1,9 @@
 import { parseDecimal } from "../../decimal";
-import type { DiscountRecord } from "../../records";
+import type { DiscountInput, DiscountRecord } from "../../records";
 import type { ResolverContext } from "../context";
 import { notImplemented } from "../errors";
-import { discountNodeView } from "../views";
+import { discountCodeNodeView } from "../views";
 import { plainCopy, userError, type UserError } from "./user-errors";
-
-type Input = Record<string, any>;
 
 /** DiscountUserError always carries `code` and `extraInfo`, so a selection of either resolves. */
 function discountError(field: string[], message: string, code: string) {
@@ -17,27 +15,39 @@ function discountError(field: string[], message: string, code: string) {
  * (segments, markets, product or collection items, buy-X-get-Y quantities) is refused as not
  * implemented instead of being stored unchecked.
  */
-function validate(ctx: ResolverContext, kind: DiscountRecord["kind"], argument: string, input: Input): UserError[] {
+function validate(
+  ctx: ResolverContext,
+  kind: DiscountRecord["kind"],
+  argument: string,
+  input: DiscountInput,
+): UserError[] {
   const at = (...path: string[]) => [argument, ...path];
   const errors: UserError[] = [];
-  const required = kind === "basic" ? ["title", "code", "startsAt", "context", "customerGets"] : ["title", "code", "startsAt", "context"];
+  const required: (keyof DiscountInput)[] =
+    kind === "basic"
+      ? ["title", "code", "startsAt", "context", "customerGets"]
+      : ["title", "code", "startsAt", "context"];
   for (const name of required) {
     if (input[name] === undefined || input[name] === null || input[name] === "") {
       errors.push(discountError(at(name), `${humanize(name)} can't be blank`, "BLANK"));
     }
   }
-  if (typeof input.code === "string") {
-    if (input.code.length > 255) {
+  const { code } = input;
+  if (typeof code === "string") {
+    if (code.length > 255) {
       errors.push(discountError(at("code"), "Code is too long (maximum is 255 characters)", "TOO_LONG"));
     }
-    if (/[\r\n]/.test(input.code)) {
+    if (/[\r\n]/.test(code)) {
       errors.push(discountError(at("code"), "Code cannot contain newline characters.", "INVALID"));
     }
-    const taken = [...ctx.state.discounts.values()].some((d) => d.code.toLowerCase() === input.code.toLowerCase());
-    if (taken) errors.push(discountError(at("code"), "Code must be unique. Please try a different code.", "TAKEN"));
+    const taken = [...ctx.state.discounts.values()].some((d) => d.code.toLowerCase() === code.toLowerCase());
+    if (taken)
+      errors.push(discountError(at("code"), "Code must be unique. Please try a different code.", "TAKEN"));
   }
   if (input.startsAt && input.endsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt)) {
-    errors.push(discountError(at("endsAt"), "Ends at needs to be after starts_at", "END_DATE_BEFORE_START_DATE"));
+    errors.push(
+      discountError(at("endsAt"), "Ends at needs to be after starts_at", "END_DATE_BEFORE_START_DATE"),
+    );
   }
   if (input.usageLimit !== undefined && input.usageLimit !== null && input.usageLimit <= 0) {
     errors.push(discountError(at("usageLimit"), "Usage limit must be greater than 0", "GREATER_THAN"));
@@ -52,45 +62,77 @@ function validate(ctx: ResolverContext, kind: DiscountRecord["kind"], argument: 
       ),
     );
   }
-  if (kind === "basic" && input.customerGets) errors.push(...validateCustomerGets(input.customerGets, at("customerGets")));
+  if (kind === "basic" && input.customerGets)
+    errors.push(...validateCustomerGets(input.customerGets, at("customerGets")));
   if (kind === "freeShipping") {
-    if (input.maximumShippingPrice != null && (parseDecimal(String(input.maximumShippingPrice)) ?? -1n) < 0n) {
+    if (
+      input.maximumShippingPrice != null &&
+      (parseDecimal(String(input.maximumShippingPrice)) ?? -1n) < 0n
+    ) {
       errors.push(
-        discountError(at("maximumShippingPrice"), "Maximum shipping price must be greater than or equal to 0", "GREATER_THAN_OR_EQUAL_TO"),
+        discountError(
+          at("maximumShippingPrice"),
+          "Maximum shipping price must be greater than or equal to 0",
+          "GREATER_THAN_OR_EQUAL_TO",
+        ),
       );
     }
   }
   return errors;
 }
 
-function validateContext(ctx: ResolverContext, context: Input, at: string[]): UserError[] {
+function validateContext(
+  ctx: ResolverContext,
+  context: NonNullable<DiscountInput["context"]>,
+  at: string[],
+): UserError[] {
   if (context.customerSegments) throw notImplemented("discount context customerSegments");
   if (context.markets) throw notImplemented("discount context markets");
   if (!context.customers) return [];
   const unknown = (context.customers.add ?? []).filter((id: string) => !ctx.state.customers.has(id));
   return unknown.length > 0
-    ? [discountError([...at, "customers", "add"], `Customer ids are invalid: ${unknown.join(", ")}`, "INVALID")]
+    ? [
+        discountError(
+          [...at, "customers", "add"],
+          `Customer ids are invalid: ${unknown.join(", ")}`,
+          "INVALID",
+        ),
+      ]
     : [];
 }
 
-function validateCustomerGets(customerGets: Input, at: string[]): UserError[] {
+function validateCustomerGets(
+  customerGets: NonNullable<DiscountInput["customerGets"]>,
+  at: string[],
+): UserError[] {
   const errors: UserError[] = [];
   const { value, items } = customerGets;
   if (!items) errors.push(discountError([...at, "items"], "Items can't be blank", "BLANK"));
   else if (items.products || items.collections) throw notImplemented("product and collection discount items");
-  else if (items.all !== true) errors.push(discountError([...at, "items"], "Items must apply to something", "APPLIES_ON_NOTHING"));
+  else if (items.all !== true)
+    errors.push(discountError([...at, "items"], "Items must apply to something", "APPLIES_ON_NOTHING"));
   if (!value) return [...errors, discountError([...at, "value"], "Value can't be blank", "BLANK")];
   if (value.discountOnQuantity) throw notImplemented("discountOnQuantity values");
   const given = [value.percentage, value.discountAmount].filter((v) => v !== undefined && v !== null).length;
   if (given !== 1) {
-    errors.push(discountError([...at, "value"], "Exactly one of percentage or discountAmount is required", "INVALID"));
+    errors.push(
+      discountError([...at, "value"], "Exactly one of percentage or discountAmount is required", "INVALID"),
+    );
   } else if (value.percentage != null && (value.percentage <= 0 || value.percentage > 1)) {
     errors.push(
-      discountError([...at, "value", "percentage"], "Value must be between 0.0 and 1.0", "VALUE_OUTSIDE_RANGE"),
+      discountError(
+        [...at, "value", "percentage"],
+        "Value must be between 0.0 and 1.0",
+        "VALUE_OUTSIDE_RANGE",
+      ),
     );
   } else if (value.discountAmount && (parseDecimal(String(value.discountAmount.amount)) ?? 0n) <= 0n) {
     errors.push(
-      discountError([...at, "value", "discountAmount", "amount"], "Value must be greater than 0", "GREATER_THAN"),
+      discountError(
+        [...at, "value", "discountAmount", "amount"],
+        "Value must be greater than 0",
+        "GREATER_THAN",
+      ),
     );
   }
   return errors;
@@ -101,28 +143,30 @@ function humanize(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function create(ctx: ResolverContext, kind: DiscountRecord["kind"], argument: string, input: Input) {
+function create(ctx: ResolverContext, kind: DiscountRecord["kind"], argument: string, input: DiscountInput) {
   const userErrors = validate(ctx, kind, argument, input);
   if (userErrors.length > 0) return { codeDiscountNode: null, userErrors };
   const now = ctx.standIn.clock.now();
   const record: DiscountRecord = {
     id: ctx.standIn.ids.gid("DiscountCodeNode"),
     kind,
-    code: input.code,
+    code: input.code!,
     redeemCodeId: ctx.standIn.ids.gid("DiscountRedeemCode"),
     input: plainCopy(input),
     createdAt: now,
     updatedAt: now,
   };
   ctx.state.discounts.set(record.id, record);
-  return { codeDiscountNode: discountNodeView(ctx, record), userErrors: [] };
+  return { codeDiscountNode: discountCodeNodeView(ctx, record), userErrors: [] };
 }
 
 export const discountMutations = {
-  discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Input }, ctx: ResolverContext) =>
-    create(ctx, "basic", "basicCodeDiscount", basicCodeDiscount),
+  discountCodeBasicCreate: (
+    { basicCodeDiscount }: { basicCodeDiscount: DiscountInput },
+    ctx: ResolverContext,
+  ) => create(ctx, "basic", "basicCodeDiscount", basicCodeDiscount),
   discountCodeFreeShippingCreate: (
-    { freeShippingCodeDiscount }: { freeShippingCodeDiscount: Input },
+    { freeShippingCodeDiscount }: { freeShippingCodeDiscount: DiscountInput },
     ctx: ResolverContext,
   ) => create(ctx, "freeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount),
 };

@@ -49,7 +49,9 @@ export function invalidValueReason(type: string, value: string): string | null {
   }
   switch (type) {
     case "number_integer":
-      return /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? null : "Value must be an integer.";
+      return /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))
+        ? null
+        : "Value must be an integer.";
     case "number_decimal":
       return /^-?\d+(\.\d+)?$/.test(value) ? null : "Value must be a decimal.";
     case "boolean":

@@ -1,4 +1,4 @@
-import type { MetafieldDefinitionRecord, MetafieldRecord } from "../../records";
+import type { MetafieldDefinitionInput, MetafieldDefinitionRecord, MetafieldRecord } from "../../records";
 import type { ResolverContext } from "../context";
 import { apiError } from "../errors";
 import { metafieldDefinitionView, metafieldDigest, metafieldView } from "../views";
@@ -34,9 +34,17 @@ function ownerTypeOf(ctx: ResolverContext, ownerId: string): string | null {
   return exists ? (OWNER_TYPES[type] ?? null) : null;
 }
 
-function lengthError(field: string[], label: string, value: string, min: number, max: number): UserError | null {
-  if (value.length < min) return userError(field, `${label} is too short (minimum is ${min} characters)`, "TOO_SHORT");
-  if (value.length > max) return userError(field, `${label} is too long (maximum is ${max} characters)`, "TOO_LONG");
+function lengthError(
+  field: string[],
+  label: string,
+  value: string,
+  min: number,
+  max: number,
+): UserError | null {
+  if (value.length < min)
+    return userError(field, `${label} is too short (minimum is ${min} characters)`, "TOO_SHORT");
+  if (value.length > max)
+    return userError(field, `${label} is too long (maximum is ${max} characters)`, "TOO_LONG");
   return null;
 }
 
@@ -82,7 +90,11 @@ export const metafieldMutations = {
         errors.push(userError(at("type"), `Type '${type}' is not a valid metafield type.`, "INVALID_TYPE"));
       } else if (definition && definition.type !== type) {
         errors.push(
-          userError(at("type"), `Type must be '${definition.type}' to match the metafield definition.`, "INVALID_TYPE"),
+          userError(
+            at("type"),
+            `Type must be '${definition.type}' to match the metafield definition.`,
+            "INVALID_TYPE",
+          ),
         );
       } else {
         const reason = invalidValueReason(type, input.value);
@@ -117,22 +129,30 @@ export const metafieldMutations = {
         Object.assign(existing, { type: write.type, value: write.value, updatedAt: now });
         return existing;
       }
-      const created: MetafieldRecord = { id: ctx.standIn.ids.gid("Metafield"), ...write, createdAt: now, updatedAt: now };
+      const created: MetafieldRecord = {
+        id: ctx.standIn.ids.gid("Metafield"),
+        ...write,
+        createdAt: now,
+        updatedAt: now,
+      };
       ctx.state.metafields.push(created);
       return created;
     });
     return { metafields: written.map((m) => metafieldView(ctx, m)), userErrors: [] };
   },
 
-  metafieldDefinitionCreate: ({ definition }: { definition: Record<string, any> }, ctx: ResolverContext) => {
+  metafieldDefinitionCreate: (
+    { definition }: { definition: MetafieldDefinitionInput },
+    ctx: ResolverContext,
+  ) => {
     const at = (...path: string[]) => ["definition", ...path];
-    const appOwned = definition.namespace == null || String(definition.namespace).startsWith("$app");
+    const appOwned = definition.namespace == null || definition.namespace.startsWith("$app");
     const namespace = ctx.standIn.expandNamespace(definition.namespace);
     const errors: UserError[] = [];
     if (!definition.name) errors.push(userError(at("name"), "Name can't be blank", "BLANK"));
     const keyError = lengthError(at("key"), "Key", definition.key, 2, 64);
     if (keyError) errors.push(keyError);
-    if (!appOwned) {
+    if (!appOwned && definition.namespace) {
       const namespaceError = lengthError(at("namespace"), "Namespace", definition.namespace, 3, 255);
       if (namespaceError) errors.push(namespaceError);
     }
@@ -155,7 +175,7 @@ export const metafieldMutations = {
       errors.push(
         userError(
           at("key"),
-          `Key is in use for ${String(definition.ownerType).toLowerCase()} metafields on the '${namespace}' namespace.`,
+          `Key is in use for ${definition.ownerType.toLowerCase()} metafields on the '${namespace}' namespace.`,
           "TAKEN",
         ),
       );

@@ -1,8 +1,14 @@
-import { parseGid } from "../../ids";
+import { gid, parseGid } from "../../ids";
 import type { ResolverContext } from "../context";
 import { apiError } from "../errors";
 import { ordersConnection, type OrdersArgs } from "../orders-query";
-import { appInstallationView, customerView, discountNodeView, shopView } from "../views";
+import {
+  appInstallationView,
+  customerView,
+  discountCodeNodeView,
+  discountNodeView,
+  shopView,
+} from "../views";
 
 /** A malformed id fails coercion on Shopify with this message and code. */
 export function requireGid(id: string): { type: string; id: string } {
@@ -20,10 +26,19 @@ export const queryRoot = {
     const customer = ctx.state.customers.get(id);
     return customer ? customerView(ctx, customer) : null;
   },
-  orders: (args: OrdersArgs, ctx: ResolverContext) => ordersConnection(ctx, [...ctx.state.orders.values()], args),
+  orders: (args: OrdersArgs, ctx: ResolverContext) =>
+    ordersConnection(ctx, [...ctx.state.orders.values()], args),
+  /** Deprecated in 2026-10 (refused unless the stand-in allows deprecated usage). */
   codeDiscountNode: ({ id }: { id: string }, ctx: ResolverContext) => {
     requireGid(id);
     const discount = ctx.state.discounts.get(id);
+    return discount ? discountCodeNodeView(ctx, discount) : null;
+  },
+  /** Takes a DiscountNode GID, or the DiscountCodeNode GID the create mutations return. */
+  discountNode: ({ id }: { id: string }, ctx: ResolverContext) => {
+    const parsed = requireGid(id);
+    if (parsed.type !== "DiscountNode" && parsed.type !== "DiscountCodeNode") return null;
+    const discount = ctx.state.discounts.get(gid("DiscountCodeNode", parsed.id));
     return discount ? discountNodeView(ctx, discount) : null;
   },
 };

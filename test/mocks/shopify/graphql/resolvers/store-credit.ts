@@ -8,7 +8,11 @@ import { userError } from "./user-errors";
 
 interface CreditArgs {
   id: string;
-  creditInput: { creditAmount: { amount: string | number; currencyCode: string }; expiresAt?: string | null; notify?: boolean | null };
+  creditInput: {
+    creditAmount: { amount: string | number; currencyCode: string };
+    expiresAt?: string | null;
+    notify?: boolean | null;
+  };
 }
 
 function failure(field: string[], message: string, code: string) {
@@ -31,7 +35,11 @@ export const storeCreditMutations = {
     }
     const expiresAt = creditInput.expiresAt ? Date.parse(creditInput.expiresAt) : null;
     if (expiresAt !== null && expiresAt <= now) {
-      return failure(["creditInput", "expiresAt"], "The expiry date must be in the future.", "EXPIRES_AT_IN_PAST");
+      return failure(
+        ["creditInput", "expiresAt"],
+        "The expiry date must be in the future.",
+        "EXPIRES_AT_IN_PAST",
+      );
     }
 
     let account: StoreCreditAccountRecord | undefined;
@@ -54,9 +62,16 @@ export const storeCreditMutations = {
           "UNSUPPORTED_CURRENCY",
         );
       }
-      account = [...ctx.state.storeCreditAccounts.values()].find((a) => a.ownerId === id && a.currencyCode === currency);
+      account = [...ctx.state.storeCreditAccounts.values()].find(
+        (a) => a.ownerId === id && a.currencyCode === currency,
+      );
       if (!account) {
-        account = { id: ctx.standIn.ids.gid("StoreCreditAccount"), ownerId: id, currencyCode: currency, balance: "0.0" };
+        account = {
+          id: ctx.standIn.ids.gid("StoreCreditAccount"),
+          ownerId: id,
+          currencyCode: currency,
+          balance: "0.0",
+        };
         ctx.state.storeCreditAccounts.set(account.id, account);
       }
     } else if (type === "CompanyLocation") {

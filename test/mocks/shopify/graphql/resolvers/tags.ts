@@ -11,7 +11,11 @@ interface TagsArgs {
 }
 
 /** Customers and orders are the taggable resources the stand-in models. */
-function change(ctx: ResolverContext, { id, tags }: TagsArgs, apply: (current: string[], given: string[]) => string[]) {
+function change(
+  ctx: ResolverContext,
+  { id, tags }: TagsArgs,
+  apply: (current: string[], given: string[]) => string[],
+) {
   const { type } = requireGid(id);
   if (type !== "Customer" && type !== "Order") throw notImplemented(`tags on ${type}`);
   const record = type === "Customer" ? ctx.state.customers.get(id) : ctx.state.orders.get(id);
