@@ -65,6 +65,17 @@ export interface SeedOrder {
   currentTotalPrice?: string;
 }
 
+const MONEY_FIELDS = [
+  "subtotalPrice",
+  "totalPrice",
+  "totalDiscounts",
+  "totalTax",
+  "totalShippingPrice",
+  "totalRefunded",
+  "currentSubtotalPrice",
+  "currentTotalPrice",
+] as const;
+
 const DEFAULT_SCOPES = [
   "read_customers",
   "write_customers",
@@ -105,14 +116,20 @@ export class ShopifyStandIn {
     this.tokenLifetime = options.expiringTokenLifetime ?? { access: 3600, refresh: 7_776_000 };
   }
 
-  addShop(input: { domain: string; currencyCode?: string; name?: string }): ShopRecord {
+  addShop(input: {
+    domain: string;
+    currencyCode?: string;
+    name?: string;
+    /** Further currencies the shop sells in (store credit can be issued in these too). */
+    presentmentCurrencies?: string[];
+  }): ShopRecord {
     const currencyCode = input.currencyCode ?? "USD";
     const shop: ShopRecord = {
       domain: input.domain,
       id: this.ids.gid("Shop"),
       name: input.name ?? input.domain.replace(/\.myshopify\.com$/, ""),
       currencyCode,
-      enabledPresentmentCurrencies: [currencyCode],
+      enabledPresentmentCurrencies: [currencyCode, ...(input.presentmentCurrencies ?? [])],
       appInstallationId: this.ids.gid("AppInstallation"),
       email: `owner@${input.domain}`,
       ianaTimezone: "UTC",
@@ -209,19 +226,27 @@ export class ShopifyStandIn {
   }
 
   /** Changes an order the way a merchant or checkout would, bumping updatedAt (default now). */
-  updateOrder(domain: string, id: string, patch: Partial<Omit<SeedOrder, "createdAt">>): void {
+  updateOrder(
+    domain: string,
+    id: string,
+    patch: Omit<SeedOrder, "createdAt" | "currencyCode" | "presentmentCurrencyCode">,
+  ): void {
     const order = this.state(domain).orders.get(id);
     if (!order) throw new Error(`No order ${id} in ${domain}`);
-    const { updatedAt, cancelledAt, financialStatus, tags, ...rest } = patch;
-    for (const [key, value] of Object.entries(rest)) {
-      if (value === undefined) continue;
-      (order as unknown as Record<string, unknown>)[key] =
-        key.endsWith("Price") || key.startsWith("total") ? normalizeDecimal(String(value)) : value;
+    for (const key of MONEY_FIELDS) {
+      const value = patch[key];
+      if (value !== undefined) order[key] = normalizeDecimal(value);
     }
-    if (cancelledAt !== undefined) order.cancelledAt = cancelledAt ? Date.parse(cancelledAt) : null;
-    if (financialStatus) order.displayFinancialStatus = financialStatus;
-    if (tags) order.tags = normalizeTags(tags);
-    order.updatedAt = updatedAt ? Date.parse(updatedAt) : this.clock.now();
+    if (patch.customerId !== undefined) order.customerId = patch.customerId;
+    if (patch.email !== undefined) order.email = patch.email;
+    if (patch.test !== undefined) order.test = patch.test;
+    if (patch.cancelReason !== undefined) order.cancelReason = patch.cancelReason;
+    if (patch.cancelledAt !== undefined)
+      order.cancelledAt = patch.cancelledAt ? Date.parse(patch.cancelledAt) : null;
+    if (patch.processedAt !== undefined) order.processedAt = Date.parse(patch.processedAt);
+    if (patch.financialStatus) order.displayFinancialStatus = patch.financialStatus;
+    if (patch.tags) order.tags = normalizeTags(patch.tags);
+    order.updatedAt = patch.updatedAt ? Date.parse(patch.updatedAt) : this.clock.now();
   }
 
   customer(domain: string, id: string): CustomerRecord | undefined {
