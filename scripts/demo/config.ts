@@ -1,0 +1,33 @@
+// The local demo's fixed identity. The secret is public on purpose: it only
+// ever signs requests between the demo's own processes on this machine.
+export const DEMO = {
+  shop: "tally-demo.myshopify.com",
+  apiKey: "demo-api-key",
+  apiSecret: "demo-api-secret",
+  port: Number(process.env.PORT ?? 3000),
+  database: "tally_demo",
+  queuePrefix: "tally_demo",
+} as const;
+
+export const appUrl = `http://localhost:${DEMO.port}`;
+
+export function demoEnv(databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    SHOPIFY_API_KEY: DEMO.apiKey,
+    SHOPIFY_API_SECRET: DEMO.apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    SCOPES: "read_orders,read_customers,write_customers,read_discounts,write_discounts",
+    PORT: String(DEMO.port),
+    TALLY_QUEUE_PREFIX: DEMO.queuePrefix,
+    DEMO_SHOP: DEMO.shop,
+  };
+}
+
+export function demoDatabaseUrl(): string {
+  const server = new URL(process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  server.pathname = `/${DEMO.database}`;
+  return server.toString();
+}
