@@ -12,8 +12,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     shop: params.get("shop") ?? "",
     loggedInCustomerId: params.get("logged_in_customer_id") ?? "",
   });
-  return Response.json(body.json, {
+  // Not Response.json: remix-serve installs a fetch polyfill whose Response lacks it.
+  return new Response(JSON.stringify(body.json), {
     status: body.status,
-    headers: { "Cache-Control": "private, no-store" },
+    headers: { "Content-Type": "application/json", "Cache-Control": "private, no-store" },
   });
 }

@@ -2,12 +2,9 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
-import {
-  setupShopifyStandIn,
-  shopifyHandlers,
-  ShopifyStandIn,
-  type ShopifyStandInOptions,
-} from "#test/mocks/shopify";
+import { shopifyHandlers } from "#test/mocks/shopify/handlers";
+import { setupShopifyStandIn } from "#test/mocks/shopify/setup-server";
+import { ShopifyStandIn, type ShopifyStandInOptions } from "#test/mocks/shopify/stand-in";
 
 export const API_KEY = "tally-test-api-key";
 export const API_SECRET = "tally-test-api-secret";

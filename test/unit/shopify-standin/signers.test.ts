@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { mintSessionToken, signAppProxyUrl, signWebhook } from "#test/mocks/shopify";
+import { mintSessionToken } from "#test/mocks/shopify/session-token";
+import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
+import { signWebhook } from "#test/mocks/shopify/sign-webhook";
 
 import { API_KEY, API_SECRET, realShopifyApi, SHOP } from "./harness";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { manualClock } from "#test/mocks/shopify";
+import { manualClock } from "#test/mocks/shopify/clock";
 
 import { SHOP, standInPerTest } from "./harness";
 

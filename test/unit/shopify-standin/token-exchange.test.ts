@@ -1,7 +1,8 @@
 import { RequestedTokenType } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 
-import { manualClock, mintSessionToken } from "#test/mocks/shopify";
+import { manualClock } from "#test/mocks/shopify/clock";
+import { mintSessionToken } from "#test/mocks/shopify/session-token";
 
 import { adminGraphql, API_KEY, API_SECRET, realShopifyApi, SHOP, standInPerTest } from "./harness";
 
