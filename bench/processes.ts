@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { openSync, closeSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { onCleanup } from "./cleanup";
+import { repoRoot } from "./paths";
+
+export interface Child {
+  name: string;
+  pid: number;
+  logPath: string;
+  /** Set once the process has exited, whoever stopped it. */
+  exitCode: () => number | string | null;
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  stop: () => Promise<void>;
+  /** The last lines it logged, for error messages. */
+  tail: (lines?: number) => string;
+}
+
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Starts a long-running child whose output goes straight to a file: piping
+ * it through this process would cost CPU on the cores the load generator
+ * shares, and remix-serve logs a line per request.
+ */
+export function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): Child {
+  const logPath = join(logDir, `${name}.log`);
+  const fd = openSync(logPath, "a");
+  const child = spawn(command, args, { cwd: repoRoot, env, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+
+  let exit: number | string | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exit = code ?? signal;
+      resolve();
+    });
+  });
+
+  const stop = onCleanup(`stop ${name}`, async () => {
+    if (exit !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  });
+
+  return {
+    name,
+    pid: child.pid,
+    logPath,
+    exitCode: () => exit,
+    stop,
+    tail: (lines = 20) => readFileSync(logPath, "utf8").trimEnd().split("\n").slice(-lines).join("\n"),
+  };
+}
