@@ -7,6 +7,9 @@ set -eu
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
+  echo "Installing dependencies…"
+  # Not `npm ci`: npm 11 here writes lockfiles without other platforms'
+  # optional packages and then its own `npm ci` refuses them as out of sync.
+  # `npm install` still installs exactly the locked versions.
+  npm install --no-audit --no-fund
 fi
