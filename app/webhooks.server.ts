@@ -1,6 +1,6 @@
 import { intakeWebhook, isComplianceTopic } from "~/domain/webhook-topics";
 import { parseJsonExact } from "~/domain/json";
-import { enqueueDelivery } from "~/jobs/webhook-queue.server";
+import { requestDrain } from "~/jobs/webhook-queue.server";
 import { markUninstalled } from "~/models/install.server";
 import { recordDelivery, type NewDelivery } from "~/models/webhook-delivery.server";
 import { authenticate } from "~/shopify.server";
@@ -65,7 +65,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
         customerGid: intake.customerGid,
         payload: intake.stored,
       });
-      if (delivery.status === "PENDING") await enqueueDelivery(delivery.id, context.topic);
+      if (delivery.status === "PENDING") await requestDrain(context.shop);
       return ok();
     }
   }

@@ -1,46 +1,51 @@
-// Producer: app/webhooks.server.ts (on receipt) and the pending-delivery
-// sweeper in app/jobs/worker.server.ts. Consumer: app/jobs/process-delivery.server.ts.
+// Producer: app/webhooks.server.ts (on receipt) and the sweeper in
+// app/jobs/worker.server.ts. Consumer: app/jobs/drain-shop.server.ts.
 import { Queue, type JobsOptions } from "bullmq";
 import { getEnv } from "~/env.server";
 import { createRedis } from "./redis.server";
 
 export const WEBHOOK_QUEUE = "webhooks";
 
-export interface WebhookJob {
-  deliveryId: string;
+/** "Process this shop's pending deliveries": the rows themselves are the work list. */
+export interface DrainJob {
+  shop: string;
 }
 
-export const WEBHOOK_JOB_OPTIONS: JobsOptions = {
+export const DRAIN_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
-  backoff: { type: "exponential", delay: 1_000 },
+  backoff: { type: "exponential", delay: 500 },
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-let queue: Queue<WebhookJob> | undefined;
+let queue: Queue<DrainJob> | undefined;
 
-function webhookQueue(): Queue<WebhookJob> {
-  queue ??= new Queue<WebhookJob>(WEBHOOK_QUEUE, {
+function webhookQueue(): Queue<DrainJob> {
+  queue ??= new Queue<DrainJob>(WEBHOOK_QUEUE, {
     connection: createRedis("producer"),
     prefix: getEnv().TALLY_QUEUE_PREFIX,
-    defaultJobOptions: WEBHOOK_JOB_OPTIONS,
+    defaultJobOptions: DRAIN_JOB_OPTIONS,
   });
   return queue;
 }
 
-/** BullMQ forbids ':' in custom ids; the delivery id is already unique. */
-export const jobIdFor = (deliveryId: bigint | string) => `delivery-${deliveryId}`;
-
 /**
- * Queues a recorded delivery. Returns false instead of throwing when Redis is
- * unreachable: the delivery row stays PENDING and the sweeper queues it later.
+ * Asks a worker to drain the shop's pending deliveries. A burst of webhooks
+ * collapses into one waiting job per shop; `keepLastIfActive` queues one more
+ * when a drain is already running, so a delivery recorded after that drain's
+ * last look is never left behind. Returns false instead of throwing when
+ * Redis is unreachable: the rows stay PENDING and the sweeper asks again.
  */
-export async function enqueueDelivery(deliveryId: bigint, topic: string): Promise<boolean> {
+export async function requestDrain(shop: string): Promise<boolean> {
   try {
-    await webhookQueue().add(topic, { deliveryId: deliveryId.toString() }, { jobId: jobIdFor(deliveryId) });
+    await webhookQueue().add(
+      "drain",
+      { shop },
+      { deduplication: { id: `drain-${shop}`, keepLastIfActive: true } },
+    );
     return true;
   } catch (error) {
-    console.warn(`[webhooks] could not queue delivery ${deliveryId}: ${(error as Error).message}`);
+    console.warn(`[webhooks] could not queue a drain for ${shop}: ${(error as Error).message}`);
     return false;
   }
 }

@@ -1,9 +1,9 @@
 import { Worker } from "bullmq";
 import { getEnv } from "~/env.server";
-import { findStalePending, settleDelivery } from "~/models/webhook-delivery.server";
-import { processDelivery } from "./process-delivery.server";
+import { findShopsWithStalePending } from "~/models/webhook-delivery.server";
+import { drainShop } from "./drain-shop.server";
 import { createRedis } from "./redis.server";
-import { enqueueDelivery, WEBHOOK_JOB_OPTIONS, WEBHOOK_QUEUE, type WebhookJob } from "./webhook-queue.server";
+import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -19,9 +19,9 @@ export interface WorkerOptions {
 
 export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
   const env = getEnv();
-  const worker = new Worker<WebhookJob>(
+  const worker = new Worker<DrainJob>(
     WEBHOOK_QUEUE,
-    async (job) => processDelivery(BigInt(job.data.deliveryId)),
+    async (job) => drainShop(job.data.shop),
     {
       connection: createRedis("worker"),
       prefix: env.TALLY_QUEUE_PREFIX,
@@ -31,18 +31,13 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
     },
   );
   worker.on("error", (error) => console.error(`[worker] ${error.message}`));
+  // A failed drain leaves its deliveries PENDING (visible in the admin) and is
+  // retried by BullMQ, then by the sweeper: nothing is dropped.
   worker.on("failed", (job, error) => {
-    if (!job) return;
-    const attempts = job.opts.attempts ?? WEBHOOK_JOB_OPTIONS.attempts ?? 1;
-    console.error(`[worker] delivery ${job.data.deliveryId} attempt ${job.attemptsMade}: ${error.message}`);
-    if (job.attemptsMade >= attempts) {
-      void settleDelivery(BigInt(job.data.deliveryId), "FAILED", error.message).catch((settleError) =>
-        console.error(`[worker] could not mark delivery failed: ${settleError.message}`),
-      );
-    }
+    console.error(`[worker] drain of ${job?.data.shop} failed (attempt ${job?.attemptsMade}): ${error.message}`);
   });
 
-  const sweeper = startSweeper(options.sweepEveryMs ?? 15_000, options.sweepGraceMs ?? 30_000);
+  const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
   return {
     async close() {
       sweeper.stop();
@@ -53,8 +48,8 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
 
 /**
  * Redis keeps nothing on disk: a flush or restart loses queued jobs. The
- * delivery rows are the outbox, so anything still PENDING after the grace
- * period is queued again (the deterministic job id collapses duplicates).
+ * delivery rows are the outbox, so a shop with deliveries still PENDING after
+ * the grace period gets a drain again (deduplicated per shop).
  */
 function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
   let running = false;
@@ -62,9 +57,9 @@ function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
     if (running) return;
     running = true;
     try {
-      const stale = await findStalePending(new Date(Date.now() - graceMs), 1_000);
-      for (const delivery of stale) await enqueueDelivery(delivery.id, delivery.topic);
-      if (stale.length) console.info(`[sweeper] re-queued ${stale.length} pending deliveries`);
+      const shops = await findShopsWithStalePending(new Date(Date.now() - graceMs));
+      for (const shop of shops) await requestDrain(shop);
+      if (shops.length) console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
     } catch (error) {
       console.error(`[sweeper] ${(error as Error).message}`);
     } finally {

@@ -2,56 +2,106 @@ import { prisma } from "~/db.server";
 import { formatMinor } from "~/domain/money";
 import { eligibleBase } from "~/domain/order";
 import { parseOrderPayload } from "~/domain/order-payload";
-import { formatEarnRate, parseEarnRate, pointsFor } from "~/domain/points";
-import { ensureMember } from "./member.server";
-import { postEntry } from "./ledger.server";
-
-export interface PendingDelivery {
-  id: bigint;
-  shop: string;
-  payload: unknown;
-}
+import { formatEarnRate, parseEarnRate, pointsFor, type EarnRate } from "~/domain/points";
+import type { Prisma } from "~/generated/prisma/client";
 
 export type Settlement = { status: "PROCESSED" | "IGNORED" | "REJECTED"; outcome: string };
 
 export const earnKeyFor = (orderGid: string) => `earn:${orderGid}`;
 
-/**
- * orders/paid → one EARN entry per order, keyed on the order's GID, posted in
- * the same transaction that settles the delivery. Each entry keeps how it was
- * computed, so later clawbacks use the rate that was earned, not today's.
- */
-export async function awardOrderPoints(delivery: PendingDelivery): Promise<Settlement> {
-  const parsed = parseOrderPayload(delivery.payload);
-  if (!parsed.ok) return { status: "REJECTED", outcome: parsed.reason };
-  const order = parsed.value;
-  if (!order.customerGid) return { status: "IGNORED", outcome: "guest order: no customer to credit" };
+interface ClaimedDelivery {
+  id: bigint;
+  payload: unknown;
+}
 
-  const settings = await prisma.programSettings.findUnique({ where: { shop: delivery.shop } });
-  if (!settings) return { status: "IGNORED", outcome: "shop has no loyalty program set up" };
-  const rate = parseEarnRate(settings.earnRate.toString());
-  if (!rate) return { status: "REJECTED", outcome: `invalid earn rate ${settings.earnRate}` };
+interface Earning {
+  deliveryId: bigint;
+  customerGid: string;
+  points: number;
+  reason: string;
+  source: string;
+  key: string;
+  details: Prisma.InputJsonValue;
+}
+
+type Decision = { settle: Settlement } | { earn: Earning };
+
+/**
+ * orders/paid → one EARN entry per order, keyed on the order's GID.
+ *
+ * Claims up to `limit` pending orders/paid deliveries of one shop (SKIP
+ * LOCKED, so concurrent drains never share a delivery) and, in the same
+ * transaction, creates missing members, inserts the entries (a key already
+ * present posts nothing), moves the cached balances and settles every
+ * claimed delivery. Set-based: a batch of any size costs a handful of
+ * statements. Each entry keeps how it was computed, so later clawbacks use
+ * the rate that was earned, not today's. Returns how many were claimed.
+ */
+export async function awardPaidOrders(shop: string, limit: number): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const claimed = await tx.$queryRaw<ClaimedDelivery[]>`
+      SELECT "id", "payload" FROM "WebhookDelivery"
+      WHERE "shop" = ${shop} AND "status" = 'PENDING' AND "topic" = 'ORDERS_PAID'
+      ORDER BY "id" LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`;
+    if (claimed.length === 0) return 0;
+
+    const settings = await tx.programSettings.findUnique({ where: { shop } });
+    const rate = settings ? parseEarnRate(settings.earnRate.toString()) : null;
+    const decisions = claimed.map((delivery): Decision => {
+      if (!settings) return { settle: { status: "IGNORED", outcome: "shop has no loyalty program set up" } };
+      if (!rate) return { settle: { status: "REJECTED", outcome: `invalid earn rate ${settings.earnRate}` } };
+      return decide(delivery, rate, settings.ruleVersion);
+    });
+
+    const earnings = decisions.flatMap((d) => ("earn" in d ? [d.earn] : []));
+    const posted = await postEarnings(tx, shop, earnings);
+
+    const outcomes = decisions.map((decision, index): [bigint, Settlement] => {
+      const deliveryId = claimed[index]!.id;
+      if ("settle" in decision) return [deliveryId, decision.settle];
+      const entryId = posted.get(decision.earn.key);
+      return [
+        deliveryId,
+        entryId !== undefined && posted.firstClaim.get(decision.earn.key) === deliveryId
+          ? { status: "PROCESSED", outcome: `earned ${decision.earn.points} points (entry ${entryId})` }
+          : { status: "PROCESSED", outcome: `order already earned (${decision.earn.key})` },
+      ];
+    });
+    await tx.$executeRaw`
+      UPDATE "WebhookDelivery" AS w
+      SET "status" = v.status::"DeliveryStatus", "outcome" = v.outcome, "processedAt" = now()
+      FROM unnest(${outcomes.map(([id]) => id.toString())}::bigint[],
+                  ${outcomes.map(([, s]) => s.status)}::text[],
+                  ${outcomes.map(([, s]) => s.outcome)}::text[]) AS v(id, status, outcome)
+      WHERE w."id" = v.id`;
+    return claimed.length;
+  });
+}
+
+function decide(delivery: ClaimedDelivery, rate: EarnRate, ruleVersion: number): Decision {
+  const parsed = parseOrderPayload(delivery.payload);
+  if (!parsed.ok) return { settle: { status: "REJECTED", outcome: parsed.reason } };
+  const order = parsed.value;
+  if (!order.customerGid) return { settle: { status: "IGNORED", outcome: "guest order: no customer to credit" } };
 
   const base = eligibleBase(order);
   const points = pointsFor(base, rate);
   const amount = `${formatMinor(base)} ${order.currency}`;
-  if (points === 0) return { status: "PROCESSED", outcome: `order earns 0 points on ${amount}` };
+  if (points === 0) return { settle: { status: "PROCESSED", outcome: `order earns 0 points on ${amount}` } };
 
-  const customerGid = order.customerGid;
-  return prisma.$transaction(async (tx) => {
-    const memberId = await ensureMember(tx, delivery.shop, customerGid);
-    const rateText = formatEarnRate(rate);
-    const result = await postEntry(tx, {
-      shop: delivery.shop,
-      memberId,
-      kind: "EARN",
+  const rateText = formatEarnRate(rate);
+  return {
+    earn: {
+      deliveryId: delivery.id,
+      customerGid: order.customerGid,
       points,
       reason: `Order ${order.orderName ?? order.orderGid} paid: ${amount} at ${rateText} points per ${order.currency}`,
       source: order.orderGid,
-      idempotencyKey: earnKeyFor(order.orderGid),
+      key: earnKeyFor(order.orderGid),
       details: {
         rule: "orders/paid",
-        ruleVersion: settings.ruleVersion,
+        ruleVersion,
         rate: rateText,
         base: formatMinor(base),
         currency: order.currency,
@@ -59,14 +109,64 @@ export async function awardOrderPoints(delivery: PendingDelivery): Promise<Settl
         rounding: "floor",
         deliveryId: delivery.id.toString(),
       },
-    });
-    const outcome = result.posted
-      ? `earned ${points} points (entry ${result.entryId})`
-      : `order already earned (entry ${result.existingEntryId})`;
-    await tx.webhookDelivery.updateMany({
-      where: { id: delivery.id, status: "PENDING" },
-      data: { status: "PROCESSED", outcome, processedAt: new Date() },
-    });
-    return { status: "PROCESSED" as const, outcome };
-  });
+    },
+  };
+}
+
+type Posted = Map<string, bigint> & { firstClaim: Map<string, bigint> };
+
+/**
+ * Creates missing members, inserts the entries (ON CONFLICT DO NOTHING on the
+ * shop's idempotency key) and adds what was actually inserted to the cached
+ * balances. Returns the new entry id per key; `firstClaim` says which
+ * delivery's entry it was when one batch holds the same order twice.
+ */
+async function postEarnings(tx: Prisma.TransactionClient, shop: string, earnings: Earning[]): Promise<Posted> {
+  const posted = Object.assign(new Map<string, bigint>(), { firstClaim: new Map<string, bigint>() });
+  if (earnings.length === 0) return posted;
+
+  // Sorted, so two batches that touch the same members lock them in one order.
+  const gids = [...new Set(earnings.map((e) => e.customerGid))].sort();
+  const members = await tx.$queryRaw<Array<{ id: string; customerGid: string }>>`
+    WITH created AS (
+      INSERT INTO "Member" ("id", "shop", "customerGid", "updatedAt")
+      SELECT gen_random_uuid(), ${shop}, gid, now() FROM unnest(${gids}::text[]) AS gid
+      ON CONFLICT ("shop", "customerGid") DO NOTHING
+      RETURNING "id", "customerGid")
+    SELECT "id"::text, "customerGid" FROM created
+    UNION ALL
+    SELECT "id"::text, "customerGid" FROM "Member" WHERE "shop" = ${shop} AND "customerGid" = ANY(${gids}::text[])`;
+  const memberOf = new Map(members.map((m) => [m.customerGid, m.id]));
+  const missing = gids.filter((gid) => !memberOf.has(gid));
+  // Another transaction created these members and has not committed yet;
+  // failing the batch lets the job retry once it has.
+  if (missing.length) throw new Error(`members being created concurrently: ${missing.length}`);
+
+  for (const earning of earnings) {
+    if (!posted.firstClaim.has(earning.key)) posted.firstClaim.set(earning.key, earning.deliveryId);
+  }
+  const inserted = await tx.$queryRaw<Array<{ id: bigint; idempotencyKey: string; memberId: string; points: number }>>`
+    INSERT INTO "LedgerEntry" ("shop", "memberId", "kind", "points", "reason", "source", "idempotencyKey", "details")
+    SELECT ${shop}, m::uuid, 'EARN', p, r, s, k, d::jsonb
+    FROM unnest(${earnings.map((e) => memberOf.get(e.customerGid)!)}::text[],
+                ${earnings.map((e) => e.points)}::int[],
+                ${earnings.map((e) => e.reason)}::text[],
+                ${earnings.map((e) => e.source)}::text[],
+                ${earnings.map((e) => e.key)}::text[],
+                ${earnings.map((e) => JSON.stringify(e.details))}::text[]) AS t(m, p, r, s, k, d)
+    ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
+    RETURNING "id", "idempotencyKey", "memberId"::text, "points"`;
+
+  const deltas = new Map<string, number>();
+  for (const entry of inserted) {
+    posted.set(entry.idempotencyKey, entry.id);
+    deltas.set(entry.memberId, (deltas.get(entry.memberId) ?? 0) + entry.points);
+  }
+  if (deltas.size > 0) {
+    await tx.$executeRaw`
+      UPDATE "Member" AS m SET "points" = m."points" + v.delta, "updatedAt" = now()
+      FROM unnest(${[...deltas.keys()]}::uuid[], ${[...deltas.values()]}::int[]) AS v(id, delta)
+      WHERE m."id" = v.id`;
+  }
+  return posted;
 }

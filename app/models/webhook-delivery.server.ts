@@ -46,18 +46,35 @@ export async function recordDelivery(delivery: NewDelivery): Promise<RecordedDel
   return { id: row.id, status: row.status, firstDelivery: row.inserted };
 }
 
-export async function findDelivery(id: bigint) {
-  return prisma.webhookDelivery.findUnique({ where: { id } });
+export interface ClaimedDelivery {
+  id: bigint;
+  shop: string;
+  topic: string;
+  payload: unknown;
 }
 
-/** Deliveries still waiting for a worker: their queue job may have been lost with Redis. */
-export async function findStalePending(olderThan: Date, limit: number) {
-  return prisma.webhookDelivery.findMany({
-    where: { status: "PENDING", receivedAt: { lt: olderThan } },
-    select: { id: true, topic: true },
+/**
+ * The oldest pending delivery of a shop that is not an orders/paid (those are
+ * processed in batches by awardPaidOrders). One drain runs per shop at a
+ * time (BullMQ deduplication), so no lock is held across its processing.
+ */
+export async function claimNextPending(shop: string): Promise<ClaimedDelivery | null> {
+  return prisma.webhookDelivery.findFirst({
+    where: { shop, status: "PENDING", topic: { not: "ORDERS_PAID" } },
     orderBy: { id: "asc" },
-    take: limit,
+    select: { id: true, shop: true, topic: true, payload: true },
   });
+}
+
+/** Shops with deliveries still pending after `olderThan`: their queued drain may have been lost with Redis. */
+export async function findShopsWithStalePending(olderThan: Date): Promise<string[]> {
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { status: "PENDING", receivedAt: { lt: olderThan } },
+    distinct: ["shop"],
+    select: { shop: true },
+    take: 1_000,
+  });
+  return rows.map((row) => row.shop);
 }
 
 /** Gives a pending delivery its final status, visible to support. */

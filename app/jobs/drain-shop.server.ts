@@ -1,0 +1,46 @@
+// Consumer of the "webhooks" queue (producer: app/jobs/webhook-queue.server.ts).
+import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
+import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
+import { awardPaidOrders, type Settlement } from "~/models/earning.server";
+import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
+
+const BATCH = 500;
+
+/**
+ * Processes every pending delivery of one shop. Safe to run any number of
+ * times and concurrently: deliveries are claimed with SKIP LOCKED, and every
+ * ledger write is keyed so that a second run posts nothing.
+ */
+export async function drainShop(shop: string): Promise<number> {
+  let processed = 0;
+  for (;;) {
+    const orders = await awardPaidOrders(shop, BATCH);
+    const others = await processOtherTopics(shop);
+    processed += orders + others;
+    if (orders < BATCH && others === 0) return processed;
+  }
+}
+
+/** Compliance topics are rare and heavy: one at a time, each in its own transaction. */
+async function processOtherTopics(shop: string): Promise<number> {
+  let count = 0;
+  for (let delivery = await claimNextPending(shop); delivery; delivery = await claimNextPending(shop)) {
+    const settlement = await settle(delivery);
+    await settleDelivery(delivery.id, settlement.status, settlement.outcome);
+    count++;
+  }
+  return count;
+}
+
+function settle(delivery: ClaimedDelivery): Promise<Settlement> {
+  switch (delivery.topic) {
+    case "CUSTOMERS_DATA_REQUEST":
+      return answerDataRequest(delivery.shop, delivery.payload as unknown as CustomerPrivacyRequest);
+    case "CUSTOMERS_REDACT":
+      return redactCustomer(delivery.shop, delivery.payload as unknown as CustomerPrivacyRequest);
+    case "SHOP_REDACT":
+      return redactShop(delivery.shop);
+    default:
+      return Promise.resolve({ status: "REJECTED", outcome: `no processor for ${delivery.topic}` });
+  }
+}
