@@ -65,7 +65,9 @@ export async function receiveWebhook(request: Request): Promise<Response> {
         customerGid: intake.customerGid,
         payload: intake.stored,
       });
-      if (delivery.status === "PENDING") await requestDrain(context.shop);
+      // Not awaited: the delivery is recorded, which is all Shopify needs to
+      // hear about; the drain request follows within milliseconds.
+      if (delivery.status === "PENDING") void requestDrain(context.shop);
       return ok();
     }
   }

@@ -1,5 +1,5 @@
 // The system under test: a migrated scratch database, the production build
-// served by remix-serve, and the BullMQ worker, all on their own database and
+// served by server/index.ts (npm start), and the BullMQ worker, all on their own database and
 // queue prefix so a run never touches anyone else's data or jobs.
 import { randomBytes } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
@@ -81,7 +81,7 @@ export async function startApp(config: BenchConfig, log: (line: string) => void)
   const secret = randomBytes(16).toString("hex");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    // remix-serve and tsx are `#!/usr/bin/env node` scripts: run them on the
+    // tsx is a `#!/usr/bin/env node` script: run it on the
     // project's Node 22, not whatever node the shell has.
     PATH: `${join(repoRoot, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
     NODE_ENV: "production",
@@ -98,7 +98,7 @@ export async function startApp(config: BenchConfig, log: (line: string) => void)
   };
   const logDir = await mkdtemp(join(tmpdir(), "tally-bench-"));
 
-  const web = startChild("web", bin("remix-serve"), ["build/server/index.js"], env, logDir);
+  const web = startChild("web", bin("tsx"), ["server/index.ts"], env, logDir);
   await until("GET /healthz", web, async () => (await fetch(`${baseUrl}/healthz`)).ok);
 
   let worker: Child | undefined;

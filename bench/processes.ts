@@ -21,7 +21,7 @@ const STOP_GRACE_MS = 10_000;
 /**
  * Starts a long-running child whose output goes straight to a file: piping
  * it through this process would cost CPU on the cores the load generator
- * shares, and remix-serve logs a line per request.
+ * shares.
  */
 export function startChild(
   name: string,

@@ -96,7 +96,7 @@ export function renderMarkdown(run: Run): string {
     "transactions this box commits per second right now. Ingest commits per order too, so the ratio is",
     "what carries over between runs and machines.",
     "",
-    "What the ingest benchmark runs: the production build (`remix-serve build/server/index.js`,",
+    "What the ingest benchmark runs: the production build (`npm start`: `tsx server/index.ts`,",
     "`NODE_ENV=production`) and the worker (`tsx workers/index.ts`) as separate processes, on a fresh",
     "migrated database and their own queue prefix. autocannon posts correctly signed `orders/paid`",
     "webhooks, every one a distinct order under a distinct webhook id, from a few hundred customers.",

@@ -29,14 +29,34 @@ function webhookQueue(): Queue<DrainJob> {
   return queue;
 }
 
+// A burst of webhooks for one shop needs one drain request, not one each:
+// requests within this window share a single add, made after the last of
+// them was recorded.
+const COALESCE_MS = 10;
+const scheduled = new Map<string, Promise<boolean>>();
+
 /**
- * Asks a worker to drain the shop's pending deliveries. A burst of webhooks
- * collapses into one waiting job per shop; `keepLastIfActive` queues one more
- * when a drain is already running, so a delivery recorded after that drain's
- * last look is never left behind. Returns false instead of throwing when
- * Redis is unreachable: the rows stay PENDING and the sweeper asks again.
+ * Asks a worker to drain the shop's pending deliveries, soon after the
+ * caller's delivery was recorded. Calls within COALESCE_MS share one add;
+ * in BullMQ, deduplication collapses waiting drains per shop and
+ * `keepLastIfActive` queues one more when a drain is already running, so a
+ * delivery recorded after that drain's last look is never left behind.
+ * Never throws: if Redis is unreachable the rows stay PENDING and the
+ * sweeper asks again.
  */
-export async function requestDrain(shop: string): Promise<boolean> {
+export function requestDrain(shop: string): Promise<boolean> {
+  let request = scheduled.get(shop);
+  if (!request) {
+    request = new Promise((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
+      scheduled.delete(shop);
+      return addDrain(shop);
+    });
+    scheduled.set(shop, request);
+  }
+  return request;
+}
+
+async function addDrain(shop: string): Promise<boolean> {
   try {
     await webhookQueue().add(
       "drain",

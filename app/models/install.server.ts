@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import type { AdminGraphql } from "~/services/admin-graphql.server";
 import { fetchShopCurrency } from "~/services/shop-info.server";
+import { forgetCachedSessions } from "./session.server";
 
 /**
  * The app's after-install setup, run each time Shopify hands us a new offline
@@ -31,4 +32,5 @@ export async function markUninstalled(shop: string): Promise<void> {
     }),
     prisma.auditLog.create({ data: { shop, action: "app.uninstalled" } }),
   ]);
+  forgetCachedSessions(shop);
 }

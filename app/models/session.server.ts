@@ -3,6 +3,19 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { Session as SessionRow } from "~/generated/prisma/client";
 
+// Every webhook and app-proxy request loads the shop's offline session; at
+// webhook rates that lookup was a third of the request's database work. A
+// found session is kept for a few seconds. Writes and deletes through this
+// process drop it at once; another process's uninstall is seen within the TTL
+// (a webhook in that window is recorded and processed as if still installed).
+const CACHE_TTL_MS = 5_000;
+const cache = new Map<string, { session: Session; until: number }>();
+
+/** Drops cached sessions of a shop whose sessions were deleted outside this storage. */
+export function forgetCachedSessions(shop: string): void {
+  for (const [id, entry] of cache) if (entry.session.shop === shop) cache.delete(id);
+}
+
 // Our own SessionStorage: Shopify's Prisma adapter (v11) still pins Prisma 6
 // (docs/decisions/0003-session-storage.md). The interface is five methods.
 export class PrismaSessionStorage implements SessionStorage {
@@ -10,21 +23,29 @@ export class PrismaSessionStorage implements SessionStorage {
 
   async storeSession(session: Session): Promise<boolean> {
     const row = toRow(session);
+    cache.delete(row.id);
     await this.db.session.upsert({ where: { id: row.id }, create: row, update: row });
     return true;
   }
 
   async loadSession(id: string): Promise<Session | undefined> {
+    const hit = cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.session;
     const row = await this.db.session.findUnique({ where: { id } });
-    return row ? fromRow(row) : undefined;
+    if (!row) return undefined;
+    const session = fromRow(row);
+    cache.set(id, { session, until: Date.now() + CACHE_TTL_MS });
+    return session;
   }
 
   async deleteSession(id: string): Promise<boolean> {
+    cache.delete(id);
     await this.db.session.deleteMany({ where: { id } });
     return true;
   }
 
   async deleteSessions(ids: string[]): Promise<boolean> {
+    for (const id of ids) cache.delete(id);
     await this.db.session.deleteMany({ where: { id: { in: ids } } });
     return true;
   }

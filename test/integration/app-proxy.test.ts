@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { PrismaSessionStorage } from "~/models/session.server";
+import { markUninstalled } from "~/models/install.server";
 import * as proxyCustomer from "~/routes/proxy.customer";
 import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
 import { callRoute } from "#test/support/routes";
@@ -111,5 +112,17 @@ describe("the session lookup the proxy relies on", () => {
 
     expect(loadSession).toHaveBeenCalledWith(`offline_${shop}`);
     loadSession.mockRestore();
+  });
+});
+
+describe("the cached session lookup", () => {
+  it("stops answering for a shop as soon as this process handles its uninstall", async () => {
+    const shop = await installedShop();
+    await callRoute(proxyCustomer.loader, proxyRequest(shop, "1"));
+
+    await markUninstalled(shop);
+    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "1"));
+
+    expect(response.status).toBe(404);
   });
 });

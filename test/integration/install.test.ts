@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { markUninstalled } from "~/models/install.server";
 import * as appLayout from "~/routes/app";
 import { setupShopifyStandIn } from "#test/mocks/shopify/setup-server";
 import { mintSessionToken } from "#test/mocks/shopify/session-token";
@@ -45,8 +46,7 @@ describe("Shopify-managed install with token exchange", () => {
     shopify.standIn.addShop({ domain: shop });
     await firstAdminRequest(shop);
     await prisma.programSettings.update({ where: { shop }, data: { earnRate: "0.1" } });
-    await prisma.session.deleteMany({ where: { shop } });
-    await prisma.shop.update({ where: { domain: shop }, data: { installState: "UNINSTALLED" } });
+    await markUninstalled(shop);
 
     await firstAdminRequest(shop);
 
