@@ -19,8 +19,9 @@ app.disable("x-powered-by");
 const compress = compression();
 const UNCOMPRESSED = /^\/(webhooks|proxy)\//;
 app.use((req, res, next) => (UNCOMPRESSED.test(req.path) ? next() : compress(req, res, next)));
+// Only under /assets: a catch-all static handler would stat the disk for
+// every webhook before Remix saw it.
 app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
-app.use(express.static(`${root}build/client`, { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(port, () => console.info(`[web] Tally listening on http://localhost:${port}`));

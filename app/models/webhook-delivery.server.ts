@@ -22,28 +22,78 @@ export interface RecordedDelivery {
   firstDelivery: boolean;
 }
 
+interface Waiting {
+  delivery: NewDelivery;
+  resolve: (recorded: RecordedDelivery) => void;
+  reject: (error: unknown) => void;
+}
+
+let waiting: Waiting[] = [];
+
 /**
- * Records a delivery once per (shop, X-Shopify-Webhook-Id) in one statement.
- * A redelivery only bumps `attempts`, so support can see Shopify retried.
+ * Records a delivery once per (shop, X-Shopify-Webhook-Id). A redelivery only
+ * bumps `attempts`, so support can see Shopify retried.
+ *
+ * Deliveries arriving together are written together: calls made before the
+ * event loop next runs its check phase share one INSERT (one commit), which
+ * is what lets the webhook path keep up with Shopify's bursts. Each caller
+ * still gets its own row's outcome, and duplicates within a batch count as
+ * separate deliveries.
  */
-export async function recordDelivery(delivery: NewDelivery): Promise<RecordedDelivery> {
-  const payload = delivery.payload === undefined ? null : JSON.stringify(delivery.payload);
-  const rows = await prisma.$queryRaw<Array<{ id: bigint; status: DeliveryStatus; inserted: boolean }>>`
+export function recordDelivery(delivery: NewDelivery): Promise<RecordedDelivery> {
+  return new Promise((resolve, reject) => {
+    if (waiting.length === 0) setImmediate(flush);
+    waiting.push({ delivery, resolve, reject });
+  });
+}
+
+async function flush(): Promise<void> {
+  const batch = waiting;
+  waiting = [];
+  const groups = new Map<string, Waiting[]>();
+  for (const item of batch) {
+    const key = `${item.delivery.shop}\n${item.delivery.webhookId}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  const rows = [...groups.values()].map((items) => ({ ...items[0]!.delivery, count: items.length }));
+  try {
+    const recorded = await insertDeliveries(rows);
+    const byKey = new Map(recorded.map((r) => [`${r.shop}\n${r.webhookId}`, r]));
+    for (const [key, items] of groups) {
+      const row = byKey.get(key)!;
+      items.forEach((item, index) =>
+        item.resolve({ id: row.id, status: row.status, firstDelivery: row.inserted && index === 0 }),
+      );
+    }
+  } catch (error) {
+    for (const item of batch) item.reject(error);
+  }
+}
+
+type InsertedRow = { id: bigint; shop: string; webhookId: string; status: DeliveryStatus; inserted: boolean };
+
+function insertDeliveries(rows: Array<NewDelivery & { count: number }>): Promise<InsertedRow[]> {
+  const column = <T>(pick: (row: NewDelivery & { count: number }) => T) => rows.map(pick);
+  return prisma.$queryRaw<InsertedRow[]>`
     INSERT INTO "WebhookDelivery"
-      ("shop", "webhookId", "topic", "eventId", "triggeredAt", "apiVersion",
-       "subjectGid", "customerGid", "payload", "status", "outcome", "attempts",
-       "processedAt")
-    VALUES
-      (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${delivery.eventId ?? null},
-       ${delivery.triggeredAt ?? null}, ${delivery.apiVersion ?? null}, ${delivery.subjectGid ?? null},
-       ${delivery.customerGid ?? null}, ${payload}::jsonb, ${delivery.status}::"DeliveryStatus",
-       ${delivery.outcome ?? null}, 1,
-       CASE WHEN ${delivery.status} = 'PENDING' THEN NULL ELSE now() END)
+      ("shop", "webhookId", "topic", "eventId", "triggeredAt", "apiVersion", "subjectGid",
+       "customerGid", "payload", "status", "outcome", "attempts", "processedAt")
+    SELECT t.shop, t.webhook_id, t.topic, t.event_id, t.triggered_at::timestamp(3), t.api_version,
+           t.subject_gid, t.customer_gid, t.payload::jsonb, t.status::"DeliveryStatus", t.outcome,
+           t.attempts, CASE WHEN t.status = 'PENDING' THEN NULL ELSE now() END
+    FROM unnest(
+      ${column((r) => r.shop)}::text[], ${column((r) => r.webhookId)}::text[],
+      ${column((r) => r.topic)}::text[], ${column((r) => r.eventId ?? null)}::text[],
+      ${column((r) => r.triggeredAt?.toISOString() ?? null)}::text[], ${column((r) => r.apiVersion ?? null)}::text[],
+      ${column((r) => r.subjectGid ?? null)}::text[], ${column((r) => r.customerGid ?? null)}::text[],
+      ${column((r) => (r.payload === undefined ? null : JSON.stringify(r.payload)))}::text[],
+      ${column((r) => r.status)}::text[], ${column((r) => r.outcome ?? null)}::text[],
+      ${column((r) => r.count)}::int[]
+    ) AS t(shop, webhook_id, topic, event_id, triggered_at, api_version, subject_gid, customer_gid,
+           payload, status, outcome, attempts)
     ON CONFLICT ("shop", "webhookId")
-      DO UPDATE SET "attempts" = "WebhookDelivery"."attempts" + 1
-    RETURNING "id", "status", (xmax = 0) AS "inserted"`;
-  const row = rows[0]!;
-  return { id: row.id, status: row.status, firstDelivery: row.inserted };
+      DO UPDATE SET "attempts" = "WebhookDelivery"."attempts" + EXCLUDED."attempts"
+    RETURNING "id", "shop", "webhookId", "status", (xmax = 0) AS "inserted"`;
 }
 
 export interface ClaimedDelivery {
