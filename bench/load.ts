@@ -15,6 +15,10 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 
+// Enough for every request a phase is likely to send; beyond it deliveries
+// are built on the fly.
+const PREPARED_PER_SECOND = 2_000;
+
 // Far above what two cores can serve in the time given; only a safety bound.
 const MAX_REQUESTS_PER_SECOND = 20_000;
 
@@ -26,6 +30,7 @@ export async function fireOrders(options: {
   connections: number;
   seconds: number;
 }): Promise<LoadResult> {
+  options.orders.prepare(options.shop, PREPARED_PER_SECOND * options.seconds);
   const accepted: number[] = [];
   let sent = 0;
   let rejected = 0;

@@ -1,32 +1,31 @@
-// The production web server (`npm start`): the Remix build behind Express.
+// The production web server (`npm start`): the Remix build behind Express,
+// one process per core (WEB_CONCURRENCY, default: all cores). Node runs a
+// request's JavaScript on one core; a single process saturated it while
+// the other core sat half idle under a webhook burst.
 //
 // Not remix-serve: it logs a line per request and compresses every response,
 // which together cost a webhook request more CPU than verifying it, and it
 // swaps Node's fetch classes for a polyfill after start-up. Here webhooks and
 // app-proxy answers skip compression (they are tiny), static assets are
 // served with long cache lifetimes, and Node 22's own fetch classes stay.
-import { createRequestHandler } from "@remix-run/express";
-import compression from "compression";
-import express from "express";
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 
-const root = new URL("../", import.meta.url).pathname;
-const port = Number(process.env.PORT ?? 3000);
+const processes = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
 
-const build = await import(`${root}build/server/index.js`);
-const app = express();
-app.disable("x-powered-by");
-
-const compress = compression();
-const UNCOMPRESSED = /^\/(webhooks|proxy)\//;
-app.use((req, res, next) => (UNCOMPRESSED.test(req.path) ? next() : compress(req, res, next)));
-// Only under /assets: a catch-all static handler would stat the disk for
-// every webhook before Remix saw it.
-app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
-
-const server = app.listen(port, () => console.info(`[web] Tally listening on http://localhost:${port}`));
-
-// Finish in-flight requests (Shopify waits up to 5 s for a webhook answer).
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+if (cluster.isPrimary && processes > 1) {
+  for (let i = 0; i < processes; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (signal !== "SIGTERM" && signal !== "SIGINT" && code !== 0) {
+      console.error(`[web] process ${worker.process.pid} died (${signal ?? code}); starting another`);
+      cluster.fork();
+    }
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+    });
+  }
+} else {
+  await import("./app");
 }
