@@ -30,7 +30,9 @@ export interface BenchConfig {
 export function readConfig(): BenchConfig {
   return {
     seconds: positiveInt("BENCH_SECONDS", 15),
-    connections: positiveInt("BENCH_CONNECTIONS", 32),
+    // Twice pgbench's 8 clients: enough to keep both cores busy; more only
+    // lengthens queues (and p99) once the box is saturated.
+    connections: positiveInt("BENCH_CONNECTIONS", 16),
     workerConcurrency: positiveInt("WORKER_CONCURRENCY", 16),
     customers: positiveInt("BENCH_CUSTOMERS", 300),
     pgbenchClients: 8,

@@ -104,7 +104,7 @@ export function renderMarkdown(run: Run): string {
     "A 3 s warm-up on another shop precedes the measured phases.",
     "",
     "Run it: `npm run bench`. Quicker, noisier: `BENCH_SECONDS=5 npm run bench`. Knobs:",
-    "`BENCH_SECONDS` (each phase, default 15), `BENCH_CONNECTIONS` (default 32), `WORKER_CONCURRENCY`",
+    "`BENCH_SECONDS` (each phase, default 15), `BENCH_CONNECTIONS` (default 16), `WORKER_CONCURRENCY`",
     "(default 16), `BENCH_CUSTOMERS` (default 300).",
     "",
     "## Machine",

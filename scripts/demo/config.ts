@@ -22,6 +22,9 @@ export function demoEnv(databaseUrl: string): Record<string, string> {
     SCOPES: "read_orders,read_customers,write_customers,read_discounts,write_discounts",
     PORT: String(DEMO.port),
     TALLY_QUEUE_PREFIX: DEMO.queuePrefix,
+    // One web process: the Shopify stand-in keeps its state (issued tokens,
+    // customers) in the process that runs it.
+    WEB_CONCURRENCY: "1",
     DEMO_SHOP: DEMO.shop,
   };
 }
