@@ -1,7 +1,7 @@
 // The production web server (`npm start`): the Remix build behind Express,
-// one process per core (WEB_CONCURRENCY, default: all cores). Node runs a
-// request's JavaScript on one core; a single process saturated it while
-// the other core sat half idle under a webhook burst.
+// in WEB_CONCURRENCY processes. The default leaves one core to the worker and
+// PostgreSQL: on the 2-core benchmark box, two web processes contending with
+// them cost 50% more CPU per webhook than one (docs/benchmarks.md).
 //
 // Not remix-serve: it logs a line per request and compresses every response,
 // which together cost a webhook request more CPU than verifying it, and it
@@ -11,7 +11,7 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 
-const processes = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
+const processes = Number(process.env.WEB_CONCURRENCY ?? Math.max(1, availableParallelism() - 1));
 
 if (cluster.isPrimary && processes > 1) {
   for (let i = 0; i < processes; i++) cluster.fork();
