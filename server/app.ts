@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import { webhookActions } from "./webhook-actions";
 
 const root = new URL("../", import.meta.url).pathname;
 const port = Number(process.env.PORT ?? 3000);
@@ -15,6 +16,7 @@ app.use((req, res, next) => (UNCOMPRESSED.test(req.path) ? next() : compress(req
 // Only under /assets: a catch-all static handler would stat the disk for
 // every webhook before Remix saw it.
 app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
+app.post("/webhooks/*", webhookActions(build, process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(port, () => console.info(`[web] Tally listening on http://localhost:${port} (pid ${process.pid})`));

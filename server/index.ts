@@ -5,9 +5,10 @@
 //
 // Not remix-serve: it logs a line per request and compresses every response,
 // which together cost a webhook request more CPU than verifying it, and it
-// swaps Node's fetch classes for a polyfill after start-up. Here webhooks and
-// app-proxy answers skip compression (they are tiny), static assets are
-// served with long cache lifetimes, and Node 22's own fetch classes stay.
+// swaps Node's fetch classes for a polyfill after start-up. Here webhooks go
+// straight to their route's action, webhooks and app-proxy answers skip
+// compression (they are tiny), static assets are served with long cache
+// lifetimes, and Node 22's own fetch classes stay (docs/decisions/0006).
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 
