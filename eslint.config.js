@@ -20,8 +20,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@prisma/*", "~/generated/*", "*/generated/*"], message: "app/domain is pure: no Prisma." },
-            { group: ["@remix-run/*", "react", "react-dom"], message: "app/domain is pure: no Remix or React." },
+            {
+              group: ["@prisma/*", "~/generated/*", "*/generated/*"],
+              message: "app/domain is pure: no Prisma.",
+            },
+            {
+              group: ["@remix-run/*", "react", "react-dom"],
+              message: "app/domain is pure: no Remix or React.",
+            },
             { group: ["@shopify/*"], message: "app/domain is pure: no Shopify libraries." },
             { group: ["bullmq", "ioredis", "pg"], message: "app/domain is pure: no queues or databases." },
             { group: ["~/*", "../*"], message: "app/domain imports only other domain modules (./)." },

@@ -99,7 +99,13 @@ export async function startApp(config: BenchConfig, log: (line: string) => void)
   const logDir = await mkdtemp(join(tmpdir(), "tally-bench-"));
 
   // The same command as `npm start` (package.json), without npm in between.
-  const web = startChild("web", bin("node"), ["--max-semi-space-size=64", "--import", "tsx", "server/index.ts"], env, logDir);
+  const web = startChild(
+    "web",
+    bin("node"),
+    ["--max-semi-space-size=64", "--import", "tsx", "server/index.ts"],
+    env,
+    logDir,
+  );
   await until("GET /healthz", web, async () => (await fetch(`${baseUrl}/healthz`)).ok);
 
   let worker: Child | undefined;

@@ -19,7 +19,9 @@ app.use("/assets", express.static(`${root}build/client/assets`, { immutable: tru
 app.post("/webhooks/*", webhookActions(build, process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-const server = app.listen(port, () => console.info(`[web] Tally listening on http://localhost:${port} (pid ${process.pid})`));
+const server = app.listen(port, () =>
+  console.info(`[web] Tally listening on http://localhost:${port} (pid ${process.pid})`),
+);
 
 // Finish in-flight requests (Shopify waits up to 5 s for a webhook answer).
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

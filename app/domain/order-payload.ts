@@ -104,11 +104,7 @@ function moneyReader(currency: CurrencyCode): MoneyReader {
   };
 }
 
-function parseLine(
-  item: z.infer<typeof LineItem>,
-  money: MoneyReader,
-  field: string,
-): Result<OrderLine> {
+function parseLine(item: z.infer<typeof LineItem>, money: MoneyReader, field: string): Result<OrderLine> {
   const price = money(item.price_set, `${field}.price_set`);
   if (!price.ok) return price;
   let discountedMinor = price.value.minor * BigInt(item.quantity);

@@ -19,22 +19,20 @@ export interface WorkerOptions {
 
 export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
   const env = getEnv();
-  const worker = new Worker<DrainJob>(
-    WEBHOOK_QUEUE,
-    async (job) => drainShop(job.data.shop),
-    {
-      connection: createRedis("worker"),
-      prefix: env.TALLY_QUEUE_PREFIX,
-      concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
-      // A job whose worker died is handed to another worker rather than lost.
-      maxStalledCount: 3,
-    },
-  );
+  const worker = new Worker<DrainJob>(WEBHOOK_QUEUE, async (job) => drainShop(job.data.shop), {
+    connection: createRedis("worker"),
+    prefix: env.TALLY_QUEUE_PREFIX,
+    concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
+    // A job whose worker died is handed to another worker rather than lost.
+    maxStalledCount: 3,
+  });
   worker.on("error", (error) => console.error(`[worker] ${error.message}`));
   // A failed drain leaves its deliveries PENDING (visible in the admin) and is
   // retried by BullMQ, then by the sweeper: nothing is dropped.
   worker.on("failed", (job, error) => {
-    console.error(`[worker] drain of ${job?.data.shop} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+    console.error(
+      `[worker] drain of ${job?.data.shop} failed (attempt ${job?.attemptsMade}): ${error.message}`,
+    );
   });
 
   const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
@@ -59,7 +57,8 @@ function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
     try {
       const shops = await findShopsWithStalePending(new Date(Date.now() - graceMs));
       for (const shop of shops) await requestDrain(shop);
-      if (shops.length) console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
+      if (shops.length)
+        console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
     } catch (error) {
       console.error(`[sweeper] ${(error as Error).message}`);
     } finally {

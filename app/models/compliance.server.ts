@@ -11,10 +11,7 @@ const allowErasure = (tx: Prisma.TransactionClient) => tx.$executeRaw`SET LOCAL 
  * customers/data_request: assemble everything Tally holds on the customer and
  * keep it for the merchant, who must hand it over (admin: Compliance).
  */
-export async function answerDataRequest(
-  shop: string,
-  request: CustomerPrivacyRequest,
-): Promise<Settlement> {
+export async function answerDataRequest(shop: string, request: CustomerPrivacyRequest): Promise<Settlement> {
   const member = await prisma.member.findUnique({
     where: { shop_customerGid: { shop, customerGid: request.customerGid } },
     include: { entries: { orderBy: { id: "asc" } } },
@@ -90,7 +87,10 @@ export async function redactCustomer(shop: string, request: CustomerPrivacyReque
 export async function redactShop(shop: string): Promise<Settlement> {
   const installed = await prisma.session.count({ where: { shop } });
   if (installed > 0) {
-    return { status: "IGNORED", outcome: "shop has Tally installed; shop/redact applies only after uninstall" };
+    return {
+      status: "IGNORED",
+      outcome: "shop has Tally installed; shop/redact applies only after uninstall",
+    };
   }
   await prisma.$transaction(async (tx) => {
     await allowErasure(tx);

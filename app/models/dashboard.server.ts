@@ -23,7 +23,15 @@ export async function getDashboard(shop: string) {
     earnRate: settings?.earnRate.toString() ?? null,
     members,
     pointsIssued: issued._sum.points ?? 0,
-    deliveries: deliveries.map((d) => ({ ...d, id: d.id.toString(), receivedAt: d.receivedAt.toISOString() })),
-    dataRequests: dataRequests.map((r) => ({ ...r, id: r.id.toString(), createdAt: r.createdAt.toISOString() })),
+    deliveries: deliveries.map((d) => ({
+      ...d,
+      id: d.id.toString(),
+      receivedAt: d.receivedAt.toISOString(),
+    })),
+    dataRequests: dataRequests.map((r) => ({
+      ...r,
+      id: r.id.toString(),
+      createdAt: r.createdAt.toISOString(),
+    })),
   };
 }

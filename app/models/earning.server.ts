@@ -83,7 +83,8 @@ function decide(delivery: ClaimedDelivery, rate: EarnRate, ruleVersion: number):
   const parsed = parseOrderPayload(delivery.payload);
   if (!parsed.ok) return { settle: { status: "REJECTED", outcome: parsed.reason } };
   const order = parsed.value;
-  if (!order.customerGid) return { settle: { status: "IGNORED", outcome: "guest order: no customer to credit" } };
+  if (!order.customerGid)
+    return { settle: { status: "IGNORED", outcome: "guest order: no customer to credit" } };
 
   const base = eligibleBase(order);
   const points = pointsFor(base, rate);
@@ -121,7 +122,11 @@ type Posted = Map<string, bigint> & { firstClaim: Map<string, bigint> };
  * balances. Returns the new entry id per key; `firstClaim` says which
  * delivery's entry it was when one batch holds the same order twice.
  */
-async function postEarnings(tx: Prisma.TransactionClient, shop: string, earnings: Earning[]): Promise<Posted> {
+async function postEarnings(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  earnings: Earning[],
+): Promise<Posted> {
   const posted = Object.assign(new Map<string, bigint>(), { firstClaim: new Map<string, bigint>() });
   if (earnings.length === 0) return posted;
 
@@ -145,7 +150,9 @@ async function postEarnings(tx: Prisma.TransactionClient, shop: string, earnings
   for (const earning of earnings) {
     if (!posted.firstClaim.has(earning.key)) posted.firstClaim.set(earning.key, earning.deliveryId);
   }
-  const inserted = await tx.$queryRaw<Array<{ id: bigint; idempotencyKey: string; memberId: string; points: number }>>`
+  const inserted = await tx.$queryRaw<
+    Array<{ id: bigint; idempotencyKey: string; memberId: string; points: number }>
+  >`
     INSERT INTO "LedgerEntry" ("shop", "memberId", "kind", "points", "reason", "source", "idempotencyKey", "details")
     SELECT ${shop}, m::uuid, 'EARN', p, r, s, k, d::jsonb
     FROM unnest(${earnings.map((e) => memberOf.get(e.customerGid)!)}::text[],

@@ -24,7 +24,10 @@ export default function Overview() {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
-            <Stat label="Earn rate" value={dashboard.earnRate ? `${dashboard.earnRate} pts per unit` : "Not set up"} />
+            <Stat
+              label="Earn rate"
+              value={dashboard.earnRate ? `${dashboard.earnRate} pts per unit` : "Not set up"}
+            />
             <Stat label="Members" value={dashboard.members.toLocaleString()} />
             <Stat label="Points issued" value={dashboard.pointsIssued.toLocaleString()} />
           </InlineGrid>
@@ -60,7 +63,10 @@ export default function Overview() {
               <DataTable
                 columnContentTypes={["text", "text"]}
                 headings={["Received", "Customer"]}
-                rows={dashboard.dataRequests.map((r) => [new Date(r.createdAt).toLocaleString(), r.customerGid])}
+                rows={dashboard.dataRequests.map((r) => [
+                  new Date(r.createdAt).toLocaleString(),
+                  r.customerGid,
+                ])}
               />
             </BlockStack>
           </Card>

@@ -30,7 +30,9 @@ export function demoEnv(databaseUrl: string): Record<string, string> {
 }
 
 export function demoDatabaseUrl(): string {
-  const server = new URL(process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  const server = new URL(
+    process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  );
   server.pathname = `/${DEMO.database}`;
   return server.toString();
 }

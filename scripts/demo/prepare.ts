@@ -20,7 +20,11 @@ export async function checkServices(databaseServerUrl: string, redisUrl: string)
     await client.end().catch(() => {});
   }
   const { Redis } = await import("ioredis");
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -34,7 +38,11 @@ export async function checkServices(databaseServerUrl: string, redisUrl: string)
   }
 }
 
-export async function ensureDatabase(serverUrl: string, database: string, databaseUrl: string): Promise<void> {
+export async function ensureDatabase(
+  serverUrl: string,
+  database: string,
+  databaseUrl: string,
+): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -5,7 +5,11 @@ const node = `${root}node_modules/.bin/node`;
 
 /** Starts a child that shares the terminal, with each line tagged by its name. */
 export function startProcess(name: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(node, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding("utf8");
     stream?.on("data", (chunk: string) => {

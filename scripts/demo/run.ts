@@ -39,7 +39,9 @@ async function main() {
 
   for (const [customerId, amount] of SEED_ORDERS) await sendPaidOrder(customerId, amount);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const balances = await Promise.all([1001, 1002, 1003].map(async (id) => [id, await readBalance(id)] as const));
+  const balances = await Promise.all(
+    [1001, 1002, 1003].map(async (id) => [id, await readBalance(id)] as const),
+  );
 
   console.info(`
 ──────────────────────────────────────────────────────────────────────────────

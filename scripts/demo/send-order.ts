@@ -17,4 +17,6 @@ const before = await readBalance(customerId);
 const sent = await sendPaidOrder(customerId, values.amount!, values.order ? Number(values.order) : undefined);
 console.info(`orders/paid for order ${sent.orderId}: HTTP ${sent.status}`);
 await new Promise((resolve) => setTimeout(resolve, 1_000));
-console.info(`customer ${customerId}: before ${JSON.stringify(before)}, after ${JSON.stringify(await readBalance(customerId))}`);
+console.info(
+  `customer ${customerId}: before ${JSON.stringify(before)}, after ${JSON.stringify(await readBalance(customerId))}`,
+);

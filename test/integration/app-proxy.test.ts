@@ -9,7 +9,11 @@ import { installedShop, uniqueShop } from "#test/support/shops";
 
 const secret = () => process.env.SHOPIFY_API_SECRET!;
 
-function proxyRequest(shop: string, loggedInCustomerId: string, options: { secret?: string; timestamp?: number } = {}) {
+function proxyRequest(
+  shop: string,
+  loggedInCustomerId: string,
+  options: { secret?: string; timestamp?: number } = {},
+) {
   const url = signAppProxyUrl({
     secret: options.secret ?? secret(),
     shop,
@@ -81,7 +85,10 @@ describe("app proxy GET /apps/tally/customer", () => {
     const shop = await installedShop();
     const fiveMinutesAgo = Math.trunc(Date.now() / 1000) - 300;
 
-    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "77", { timestamp: fiveMinutesAgo }));
+    const response = await callRoute(
+      proxyCustomer.loader,
+      proxyRequest(shop, "77", { timestamp: fiveMinutesAgo }),
+    );
 
     expect(response.status).toBe(400);
   });

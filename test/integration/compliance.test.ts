@@ -72,7 +72,9 @@ describe("customers/data_request", () => {
       customer: "gid://shopify/Customer/301",
       member: { email: "ada@example.com", points: 55, ledger: [{ points: 20 }, { points: 35 }] },
     });
-    expect(await prisma.auditLog.count({ where: { shop, action: "compliance.customers_data_request" } })).toBe(1);
+    expect(
+      await prisma.auditLog.count({ where: { shop, action: "compliance.customers_data_request" } }),
+    ).toBe(1);
   });
 
   it("keeps customer ids above 2^53 exact", async () => {
@@ -89,9 +91,16 @@ describe("customers/data_request", () => {
   it("records a request it cannot read as rejected, with the reason", async () => {
     const shop = await installedShop();
 
-    await deliver({ shop, topic: "customers/data_request", webhookId: "dr-bad", body: { shop_domain: shop } });
+    await deliver({
+      shop,
+      topic: "customers/data_request",
+      webhookId: "dr-bad",
+      body: { shop_domain: shop },
+    });
 
-    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { shop_webhookId: { shop, webhookId: "dr-bad" } } });
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({
+      where: { shop_webhookId: { shop, webhookId: "dr-bad" } },
+    });
     expect(row.status).toBe("REJECTED");
     expect(row.outcome).toContain("customer");
   });
@@ -102,10 +111,20 @@ describe("customers/redact", () => {
     const shop = await installedShop();
     await memberWithHistory(shop, 401);
     await memberWithHistory(shop, 402);
-    await deliver({ shop, topic: "customers/data_request", webhookId: "dr", body: privacyPayload(shop, 401) });
+    await deliver({
+      shop,
+      topic: "customers/data_request",
+      webhookId: "dr",
+      body: privacyPayload(shop, 401),
+    });
     await settled(shop, "dr");
 
-    await deliver({ shop, topic: "customers/redact", webhookId: "redact", body: privacyPayload(shop, 401, { orders_to_redact: [] }) });
+    await deliver({
+      shop,
+      topic: "customers/redact",
+      webhookId: "redact",
+      body: privacyPayload(shop, 401, { orders_to_redact: [] }),
+    });
 
     expect((await settled(shop, "redact")).status).toBe("PROCESSED");
     const gid = "gid://shopify/Customer/401";
@@ -135,9 +154,12 @@ describe("shop/redact", () => {
 
     await deliver({ shop, topic: "shop/redact", webhookId: "wipe", body: { shop_id: 1, shop_domain: shop } });
 
-    await waitFor(async () => ((await prisma.shop.count({ where: { domain: shop } })) === 0 ? true : undefined), {
-      what: "shop to be erased",
-    });
+    await waitFor(
+      async () => ((await prisma.shop.count({ where: { domain: shop } })) === 0 ? true : undefined),
+      {
+        what: "shop to be erased",
+      },
+    );
     for (const count of [
       prisma.member.count({ where: { shop } }),
       prisma.ledgerEntry.count({ where: { shop } }),
@@ -155,7 +177,12 @@ describe("shop/redact", () => {
     const shop = await installedShop();
     await memberWithHistory(shop, 601);
 
-    await deliver({ shop, topic: "shop/redact", webhookId: "early", body: { shop_id: 1, shop_domain: shop } });
+    await deliver({
+      shop,
+      topic: "shop/redact",
+      webhookId: "early",
+      body: { shop_id: 1, shop_domain: shop },
+    });
 
     const row = await settled(shop, "early");
     expect(row.status).toBe("IGNORED");
@@ -167,7 +194,12 @@ describe("app/uninstalled", () => {
   it("deletes the shop's sessions and marks it uninstalled", async () => {
     const shop = await installedShop();
 
-    const response = await deliver({ shop, topic: "app/uninstalled", webhookId: "u", body: { id: 1, domain: shop } });
+    const response = await deliver({
+      shop,
+      topic: "app/uninstalled",
+      webhookId: "u",
+      body: { id: 1, domain: shop },
+    });
 
     expect(response.status).toBe(200);
     expect(await prisma.session.count({ where: { shop } })).toBe(0);

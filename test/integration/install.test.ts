@@ -7,7 +7,10 @@ import { mintSessionToken } from "#test/mocks/shopify/session-token";
 import { callRoute } from "#test/support/routes";
 import { uniqueShop } from "#test/support/shops";
 
-const credentials = () => ({ apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
+const credentials = () => ({
+  apiKey: process.env.SHOPIFY_API_KEY!,
+  apiSecret: process.env.SHOPIFY_API_SECRET!,
+});
 const shopify = setupShopifyStandIn(credentials());
 
 beforeAll(() => shopify.listen());
@@ -15,7 +18,9 @@ afterAll(() => shopify.close());
 
 /** The first request the embedded admin makes after install, as App Bridge sends it. */
 async function firstAdminRequest(shop: string, token?: string) {
-  const idToken = token ?? (await mintSessionToken({ shop, apiKey: credentials().apiKey, secret: credentials().apiSecret }));
+  const idToken =
+    token ??
+    (await mintSessionToken({ shop, apiKey: credentials().apiKey, secret: credentials().apiSecret }));
   const host = Buffer.from(`${shop}/admin`).toString("base64url");
   return callRoute(
     appLayout.loader,

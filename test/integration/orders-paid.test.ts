@@ -47,7 +47,12 @@ describe("orders/paid", () => {
   it("posts the order's points to the member once, with the reason and how they were computed", async () => {
     const shop = await installedShop({ earnRate: "1.5" });
     const orderId = nextOrder++;
-    const body = orderPayload({ orderId, customerId: 42, lines: [{ price: "80.00", discount: "10.00" }], shipping: "9.00" });
+    const body = orderPayload({
+      orderId,
+      customerId: 42,
+      lines: [{ price: "80.00", discount: "10.00" }],
+      shipping: "9.00",
+    });
 
     const response = await deliver({ shop, topic: "orders/paid", body, webhookId: "wh-1" });
 
@@ -63,7 +68,13 @@ describe("orders/paid", () => {
       idempotencyKey: `earn:gid://shopify/Order/${orderId}`,
     });
     expect(entry!.reason).toContain("70.00 USD at 1.5 points per USD");
-    expect(entry!.details).toMatchObject({ rate: "1.5", base: "70.00", currency: "USD", rounding: "floor", ruleVersion: 1 });
+    expect(entry!.details).toMatchObject({
+      rate: "1.5",
+      base: "70.00",
+      currency: "USD",
+      rounding: "floor",
+      ruleVersion: 1,
+    });
     expect(await memberPoints(shop, 42)).toBe(105);
   });
 
@@ -147,11 +158,17 @@ describe("orders/paid", () => {
 
   it("a body altered after signing gets 401 and stores nothing", async () => {
     const shop = await installedShop();
-    const signed = webhookRequest({ shop, topic: "orders/paid", body: orderPayload({ orderId: nextOrder++, customerId: 12 }) });
+    const signed = webhookRequest({
+      shop,
+      topic: "orders/paid",
+      body: orderPayload({ orderId: nextOrder++, customerId: 12 }),
+    });
     const tampered = new Request(signed.url, {
       method: "POST",
       headers: signed.headers,
-      body: JSON.stringify(orderPayload({ orderId: nextOrder++, customerId: 13, lines: [{ price: "9999.00" }] })),
+      body: JSON.stringify(
+        orderPayload({ orderId: nextOrder++, customerId: 13, lines: [{ price: "9999.00" }] }),
+      ),
     });
 
     const response = await callRoute(ordersPaid.action, tampered);
@@ -163,7 +180,12 @@ describe("orders/paid", () => {
   it("malformed JSON with a valid HMAC is answered, recorded as rejected, and posts no points", async () => {
     const shop = await installedShop();
 
-    const response = await deliver({ shop, topic: "orders/paid", body: '{"id": 1, "line_items": [', webhookId: "broken" });
+    const response = await deliver({
+      shop,
+      topic: "orders/paid",
+      body: '{"id": 1, "line_items": [',
+      webhookId: "broken",
+    });
 
     expect(response.status).toBe(200);
     const delivery = await prisma.webhookDelivery.findUniqueOrThrow({

@@ -29,7 +29,11 @@ describe("the production server's webhook path", () => {
     let seen: { url: string; body: string; hmac: string | null } | undefined;
     const base = await serve({
       "routes/webhooks.orders.paid": async ({ request }) => {
-        seen = { url: request.url, body: await request.text(), hmac: request.headers.get("x-shopify-hmac-sha256") };
+        seen = {
+          url: request.url,
+          body: await request.text(),
+          hmac: request.headers.get("x-shopify-hmac-sha256"),
+        };
         return new Response("ok", { status: 202, headers: { "X-Tally": "1" } });
       },
     });

@@ -7,11 +7,18 @@ describe("exact JSON parsing of Shopify payloads", () => {
   });
 
   it("leaves ordinary numbers as numbers", () => {
-    expect(parseJsonExact('{"id":7041234567890,"price":89.99,"n":-3}')).toEqual({ id: 7041234567890, price: 89.99, n: -3 });
+    expect(parseJsonExact('{"id":7041234567890,"price":89.99,"n":-3}')).toEqual({
+      id: 7041234567890,
+      price: 89.99,
+      n: -3,
+    });
   });
 
   it("does not mistake digits inside strings for big numbers", () => {
-    expect(parseJsonExact('{"note":"1234567890123456789","id":5}')).toEqual({ note: "1234567890123456789", id: 5 });
+    expect(parseJsonExact('{"note":"1234567890123456789","id":5}')).toEqual({
+      note: "1234567890123456789",
+      id: 5,
+    });
   });
 
   it("keeps a 16-digit id below 2^53 a number and one above it a string", () => {
