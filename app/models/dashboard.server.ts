@@ -3,7 +3,10 @@ import { prisma } from "~/db.server";
 /** What the merchant's overview shows: the program, its size, and every recent delivery. */
 export async function getDashboard(shop: string) {
   const [settings, members, issued, deliveries, dataRequests] = await Promise.all([
-    prisma.programSettings.findUnique({ where: { shop } }),
+    prisma.programSettings.findUnique({
+      where: { shop },
+      include: { shopRef: { select: { currencyCode: true } } },
+    }),
     prisma.member.count({ where: { shop } }),
     prisma.ledgerEntry.aggregate({ where: { shop, kind: "EARN" }, _sum: { points: true } }),
     prisma.webhookDelivery.findMany({
@@ -21,6 +24,7 @@ export async function getDashboard(shop: string) {
   ]);
   return {
     earnRate: settings?.earnRate.toString() ?? null,
+    currencyCode: settings?.shopRef.currencyCode ?? null,
     members,
     pointsIssued: issued._sum.points ?? 0,
     deliveries: deliveries.map((d) => ({

@@ -26,7 +26,11 @@ export default function Overview() {
           <InlineGrid columns={3} gap="400">
             <Stat
               label="Earn rate"
-              value={dashboard.earnRate ? `${dashboard.earnRate} pts per unit` : "Not set up"}
+              value={
+                dashboard.earnRate
+                  ? `${dashboard.earnRate} ${dashboard.earnRate === "1" ? "point" : "points"} per ${dashboard.currencyCode}`
+                  : "Not set up"
+              }
             />
             <Stat label="Members" value={dashboard.members.toLocaleString()} />
             <Stat label="Points issued" value={dashboard.pointsIssued.toLocaleString()} />
