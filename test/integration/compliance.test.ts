@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { closeWebhookQueue } from "~/jobs/webhook-queue.server";
-import { startWorkers, type RunningWorkers } from "~/jobs/worker.server";
 import { orderPayload } from "#test/factories/order";
 import { installedShop } from "#test/support/shops";
 import { waitFor } from "#test/support/wait";
-import { deliver } from "#test/support/webhooks";
+import { deliver, settledDelivery, runWorkersDuringFile } from "#test/support/webhooks";
 
-let workers: RunningWorkers;
 let nextOrder = 6_000_000_000_000;
 
-beforeAll(() => {
-  workers = startWorkers({ concurrency: 2 });
-});
-
-afterAll(async () => {
-  await workers.close();
-  await closeWebhookQueue();
-});
-
-const settled = (shop: string, webhookId: string) =>
-  waitFor(
-    async () => {
-      const row = await prisma.webhookDelivery.findUnique({ where: { shop_webhookId: { shop, webhookId } } });
-      return row && row.status !== "PENDING" ? row : undefined;
-    },
-    { what: `delivery ${webhookId}` },
-  );
+runWorkersDuringFile({ concurrency: 2 });
 
 /** A member with two earned orders, through the real webhook path. */
 async function memberWithHistory(shop: string, customerId: number) {
@@ -38,7 +19,7 @@ async function memberWithHistory(shop: string, customerId: number) {
       webhookId,
       body: orderPayload({ orderId: nextOrder++, customerId, lines: [{ price }] }),
     });
-    await settled(shop, webhookId);
+    await settledDelivery(shop, webhookId);
   }
   await prisma.member.update({
     where: { shop_customerGid: { shop, customerGid: `gid://shopify/Customer/${customerId}` } },
@@ -65,7 +46,7 @@ describe("customers/data_request", () => {
       body: privacyPayload(shop, 301, { orders_requested: [299938], data_request: { id: 9999 } }),
     });
 
-    expect((await settled(shop, "dr-1")).status).toBe("PROCESSED");
+    expect((await settledDelivery(shop, "dr-1")).status).toBe("PROCESSED");
     const request = await prisma.dataRequest.findFirstOrThrow({ where: { shop } });
     expect(request.shopifyRequestId).toBe("9999");
     expect(request.data).toMatchObject({
@@ -83,7 +64,7 @@ describe("customers/data_request", () => {
 
     await deliver({ shop, topic: "customers/data_request", webhookId: "dr-big", body: raw });
 
-    await settled(shop, "dr-big");
+    await settledDelivery(shop, "dr-big");
     const request = await prisma.dataRequest.findFirstOrThrow({ where: { shop } });
     expect(request.customerGid).toBe("gid://shopify/Customer/115310627314723954");
   });
@@ -117,7 +98,7 @@ describe("customers/redact", () => {
       webhookId: "dr",
       body: privacyPayload(shop, 401),
     });
-    await settled(shop, "dr");
+    await settledDelivery(shop, "dr");
 
     await deliver({
       shop,
@@ -126,7 +107,7 @@ describe("customers/redact", () => {
       body: privacyPayload(shop, 401, { orders_to_redact: [] }),
     });
 
-    expect((await settled(shop, "redact")).status).toBe("PROCESSED");
+    expect((await settledDelivery(shop, "redact")).status).toBe("PROCESSED");
     const gid = "gid://shopify/Customer/401";
     expect(await prisma.member.count({ where: { shop, customerGid: gid } })).toBe(0);
     expect(await prisma.dataRequest.count({ where: { shop, customerGid: gid } })).toBe(0);
@@ -184,7 +165,7 @@ describe("shop/redact", () => {
       body: { shop_id: 1, shop_domain: shop },
     });
 
-    const row = await settled(shop, "early");
+    const row = await settledDelivery(shop, "early");
     expect(row.status).toBe("IGNORED");
     expect(await prisma.ledgerEntry.count({ where: { shop } })).toBe(2);
   });

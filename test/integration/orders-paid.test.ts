@@ -1,39 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { PrismaSessionStorage } from "~/models/session.server";
-import { closeWebhookQueue } from "~/jobs/webhook-queue.server";
 import { drainShop } from "~/jobs/drain-shop.server";
-import { startWorkers, type RunningWorkers } from "~/jobs/worker.server";
 import { orderPayload } from "#test/factories/order";
 import { installedShop, uniqueShop } from "#test/support/shops";
-import { waitFor } from "#test/support/wait";
-import { deliver, webhookRequest } from "#test/support/webhooks";
+import { deliver, webhookRequest, settledDelivery, runWorkersDuringFile } from "#test/support/webhooks";
 import { callRoute } from "#test/support/routes";
 import * as ordersPaid from "~/routes/webhooks.orders.paid";
 
-let workers: RunningWorkers;
 let nextOrder = 5_000_000_000_000;
 
-beforeAll(() => {
-  workers = startWorkers({ concurrency: 4, sweepEveryMs: 100, sweepGraceMs: 300 });
-});
-
-afterAll(async () => {
-  await workers.close();
-  await closeWebhookQueue();
-});
-
-const settled = (shop: string, webhookId: string) =>
-  waitFor(
-    async () => {
-      const delivery = await prisma.webhookDelivery.findUnique({
-        where: { shop_webhookId: { shop, webhookId } },
-      });
-      return delivery && delivery.status !== "PENDING" ? delivery : undefined;
-    },
-    { what: `delivery ${webhookId} to settle` },
-  );
+runWorkersDuringFile({ concurrency: 4, sweepEveryMs: 100, sweepGraceMs: 300 });
 
 const entriesFor = (shop: string) => prisma.ledgerEntry.findMany({ where: { shop } });
 const memberPoints = async (shop: string, customerId: number) =>
@@ -57,7 +35,7 @@ describe("orders/paid", () => {
     const response = await deliver({ shop, topic: "orders/paid", body, webhookId: "wh-1" });
 
     expect(response.status).toBe(200);
-    const delivery = await settled(shop, "wh-1");
+    const delivery = await settledDelivery(shop, "wh-1");
     expect(delivery.status).toBe("PROCESSED");
     const [entry, ...rest] = await entriesFor(shop);
     expect(rest).toHaveLength(0);
@@ -87,7 +65,7 @@ describe("orders/paid", () => {
       expect(response.status).toBe(200);
     }
 
-    const delivery = await settled(shop, "same-id");
+    const delivery = await settledDelivery(shop, "same-id");
     expect(delivery.attempts).toBe(5);
     expect(await entriesFor(shop)).toHaveLength(1);
     expect(await memberPoints(shop, 7)).toBe(25);
@@ -102,7 +80,7 @@ describe("orders/paid", () => {
     );
 
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    await settled(shop, "burst");
+    await settledDelivery(shop, "burst");
     expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(1);
     expect(await entriesFor(shop)).toHaveLength(1);
     expect(await memberPoints(shop, 8)).toBe(31);
@@ -116,7 +94,7 @@ describe("orders/paid", () => {
       ["a", "b", "c"].map((webhookId) => deliver({ shop, topic: "orders/paid", body, webhookId })),
     );
 
-    const outcomes = await Promise.all(["a", "b", "c"].map((id) => settled(shop, id)));
+    const outcomes = await Promise.all(["a", "b", "c"].map((id) => settledDelivery(shop, id)));
     expect(outcomes.every((d) => d.status === "PROCESSED")).toBe(true);
     expect(outcomes.filter((d) => d.outcome?.startsWith("order already earned"))).toHaveLength(2);
     expect(await entriesFor(shop)).toHaveLength(1);
@@ -127,7 +105,7 @@ describe("orders/paid", () => {
     const shop = await installedShop();
     const body = orderPayload({ orderId: nextOrder++, customerId: 10, lines: [{ price: "12.00" }] });
     await deliver({ shop, topic: "orders/paid", body, webhookId: "replay" });
-    const delivery = await settled(shop, "replay");
+    const delivery = await settledDelivery(shop, "replay");
 
     // Even with its status forced back to PENDING (a worker that died after
     // posting), the ledger key refuses a second entry.
@@ -217,7 +195,7 @@ describe("orders/paid", () => {
 
     await deliver({ shop, topic: "orders/paid", body, webhookId: "guest" });
 
-    const delivery = await settled(shop, "guest");
+    const delivery = await settledDelivery(shop, "guest");
     expect(delivery.status).toBe("IGNORED");
     expect(delivery.outcome).toContain("guest order");
     expect(await entriesFor(shop)).toHaveLength(0);
@@ -255,9 +233,9 @@ describe("orders/paid", () => {
       },
     });
 
-    const settledDelivery = await settled(shop, delivery.webhookId);
+    const settled = await settledDelivery(shop, delivery.webhookId);
 
-    expect(settledDelivery.status).toBe("PROCESSED");
+    expect(settled.status).toBe("PROCESSED");
     expect(await memberPoints(shop, 16)).toBe(44);
   });
 });

@@ -1,4 +1,9 @@
+import { afterAll, beforeAll } from "vitest";
+import { prisma } from "~/db.server";
+import { closeWebhookQueue } from "~/jobs/webhook-queue.server";
+import { startWorkers, type RunningWorkers, type WorkerOptions } from "~/jobs/worker.server";
 import { signWebhook } from "#test/mocks/shopify/sign-webhook";
+import { waitFor } from "./wait";
 import { callRoute } from "./routes";
 import * as ordersPaid from "~/routes/webhooks.orders.paid";
 import * as customersDataRequest from "~/routes/webhooks.customers.data_request";
@@ -43,4 +48,28 @@ export function webhookRequest(delivery: Delivery): Request {
 /** Delivers a webhook through its real route and returns the app's answer. */
 export function deliver(delivery: Delivery): Promise<Response> {
   return callRoute(ROUTES[delivery.topic], webhookRequest(delivery));
+}
+
+/** The delivery once the worker has given it a final status. */
+export const settledDelivery = (shop: string, webhookId: string) =>
+  waitFor(
+    async () => {
+      const delivery = await prisma.webhookDelivery.findUnique({
+        where: { shop_webhookId: { shop, webhookId } },
+      });
+      return delivery && delivery.status !== "PENDING" ? delivery : undefined;
+    },
+    { what: `delivery ${webhookId} to settle` },
+  );
+
+/** Runs the real BullMQ worker for the test file, and stops it and the producer queue after. */
+export function runWorkersDuringFile(options: WorkerOptions): void {
+  let workers: RunningWorkers;
+  beforeAll(() => {
+    workers = startWorkers(options);
+  });
+  afterAll(async () => {
+    await workers.close();
+    await closeWebhookQueue();
+  });
 }
