@@ -24,6 +24,13 @@ const LineItem = z.object({
   tax_lines: z.array(z.object({ price_set: MoneyBag })).default([]),
 });
 
+const ShippingLine = z.object({
+  price_set: MoneyBag,
+  // Shipping after shipping discounts; older payloads may lack it.
+  discounted_price_set: MoneyBag.nullish(),
+  tax_lines: z.array(z.object({ price_set: MoneyBag })).default([]),
+});
+
 const OrderPayload = z.object({
   admin_graphql_api_id: Gid("Order"),
   name: z.string().nullish(),
@@ -34,6 +41,7 @@ const OrderPayload = z.object({
   updated_at: z.string().nullish(),
   customer: z.object({ admin_graphql_api_id: Gid("Customer") }).nullish(),
   line_items: z.array(LineItem).default([]),
+  shipping_lines: z.array(ShippingLine).default([]),
 });
 
 /**
@@ -72,6 +80,20 @@ export function readOrderPayload(
     lines.push(line.value);
   }
 
+  let shippingMinor = 0n;
+  let shippingTaxMinor = 0n;
+  for (const [index, line] of order.shipping_lines.entries()) {
+    const field = `shipping_lines[${index}]`;
+    const charged = money(line.discounted_price_set ?? line.price_set, `${field}.discounted_price_set`);
+    if (!charged.ok) return charged;
+    shippingMinor += charged.value.minor;
+    for (const taxLine of line.tax_lines) {
+      const tax = money(taxLine.price_set, `${field}.tax_lines`);
+      if (!tax.ok) return tax;
+      shippingTaxMinor += tax.value.minor;
+    }
+  }
+
   const facts: OrderFacts = {
     orderGid: order.admin_graphql_api_id,
     orderName: order.name ?? null,
@@ -80,6 +102,8 @@ export function readOrderPayload(
     test: order.test,
     taxesIncluded: order.taxes_included,
     subtotal: subtotal.value,
+    shipping: { currency, minor: shippingMinor },
+    shippingTax: { currency, minor: shippingTaxMinor },
     lines,
     updatedAt: order.updated_at ?? null,
   };

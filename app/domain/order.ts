@@ -10,6 +10,9 @@ export interface OrderFacts {
   readonly taxesIncluded: boolean;
   /** Shop-currency line items after all discounts, before shipping (Shopify's subtotal_price). */
   readonly subtotal: Money;
+  /** Shipping charged after shipping discounts, and the tax on it. */
+  readonly shipping: Money;
+  readonly shippingTax: Money;
   readonly lines: readonly OrderLine[];
   readonly updatedAt: string | null;
 }
@@ -22,19 +25,4 @@ export interface OrderLine {
   /** price × quantity minus every discount allocated to the line. */
   readonly discountedTotal: Money;
   readonly tax: Money;
-}
-
-/**
- * The amount an order earns on: its subtotal after discounts, without
- * shipping (never in the subtotal), without tax (Shopify folds tax into the
- * subtotal when prices include tax), and without gift-card lines (buying a
- * gift card is not spending; the gift card's later purchases earn).
- */
-export function eligibleBase(order: OrderFacts): Money {
-  let minor = order.subtotal.minor;
-  for (const line of order.lines) {
-    if (line.giftCard) minor -= line.discountedTotal.minor;
-    else if (order.taxesIncluded) minor -= line.tax.minor;
-  }
-  return { currency: order.currency, minor: minor > 0n ? minor : 0n };
 }

@@ -1,39 +1,65 @@
 import { minorUnitExponent, type Money } from "./money";
 
 /**
- * An earn rate in points per whole unit of shop currency, held exactly as a
- * scaled integer: "0.1" is 1 / 10^1, "2.5" is 25 / 10^1.
+ * A non-negative decimal held exactly as a scaled integer: "0.1" is 1 / 10^1,
+ * "2.5" is 25 / 10^1. Earn rates (points per whole unit of shop currency) and
+ * earn multipliers are both decimals.
  */
-export interface EarnRate {
+export interface Decimal {
   readonly scaled: bigint;
   readonly scale: number;
 }
 
-const RATE = /^(\d{1,8})(?:\.(\d{1,4}))?$/;
+export type EarnRate = Decimal;
 
-export function parseEarnRate(text: string): EarnRate | null {
-  const match = RATE.exec(text.trim());
+export const ONE: Decimal = { scaled: 1n, scale: 0 };
+
+const DECIMAL = /^(\d{1,8})(?:\.(\d{1,4}))?$/;
+
+/** Up to 8 integer and 4 fractional digits, the precision the settings store. */
+export function parseDecimal(text: string): Decimal | null {
+  const match = DECIMAL.exec(text.trim());
   if (!match) return null;
   const [, whole, fraction = ""] = match;
   return { scaled: BigInt(whole + fraction), scale: fraction.length };
 }
 
-export function formatEarnRate(rate: EarnRate): string {
-  const digits = rate.scaled.toString().padStart(rate.scale + 1, "0");
-  if (rate.scale === 0) return digits;
-  const whole = digits.slice(0, digits.length - rate.scale);
-  const fraction = digits.slice(digits.length - rate.scale).replace(/0+$/, "");
+export const parseEarnRate = parseDecimal;
+
+export function formatDecimal(value: Decimal): string {
+  const digits = value.scaled.toString().padStart(value.scale + 1, "0");
+  if (value.scale === 0) return digits;
+  const whole = digits.slice(0, digits.length - value.scale);
+  const fraction = digits.slice(digits.length - value.scale).replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
+export const formatEarnRate = formatDecimal;
+
+export type Rounding = "FLOOR" | "HALF_UP" | "CEIL";
+
 /**
- * floor(rate × base), computed on integers so that 0.1 × 10.00 is exactly 1
- * point and never 0.9999… A base at or below zero earns nothing.
+ * rate × multiplier × base, rounded as the shop chose (floor by default),
+ * computed on integers so that 0.1 × 10.00 is exactly 1 point and never
+ * 0.9999… A base at or below zero earns nothing.
  */
-export function pointsFor(base: Money, rate: EarnRate): number {
+export function pointsFor(
+  base: Money,
+  rate: EarnRate,
+  multiplier: Decimal = ONE,
+  rounding: Rounding = "FLOOR",
+): number {
   if (base.minor <= 0n) return 0;
-  const divisor = 10n ** BigInt(minorUnitExponent(base.currency) + rate.scale);
-  const points = (base.minor * rate.scaled) / divisor;
+  const numerator = base.minor * rate.scaled * multiplier.scaled;
+  const denominator = 10n ** BigInt(minorUnitExponent(base.currency) + rate.scale + multiplier.scale);
+  const whole = numerator / denominator;
+  const remainder = numerator % denominator;
+  const points =
+    rounding === "CEIL"
+      ? whole + (remainder > 0n ? 1n : 0n)
+      : rounding === "HALF_UP"
+        ? whole + (remainder * 2n >= denominator ? 1n : 0n)
+        : whole;
   if (points > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new RangeError("points exceed the safe integer range");
   }

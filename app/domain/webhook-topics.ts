@@ -18,7 +18,8 @@ export function isComplianceTopic(topic: string): boolean {
 
 export function intakeWebhook(topic: string, payload: unknown): Intake {
   switch (topic) {
-    case "ORDERS_PAID": {
+    case "ORDERS_PAID":
+    case "ORDERS_FULFILLED": {
       const order = readOrderPayload(payload);
       if (!order.ok) return { kind: "reject", reason: order.reason };
       const { facts, stored } = order.value;

@@ -1,7 +1,7 @@
 // Consumer of the "webhooks" queue (producer: app/jobs/webhook-queue.server.ts).
 import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
 import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
-import { awardPaidOrders, type Settlement } from "~/models/earning.server";
+import { awardOrders, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
 
 const BATCH = 500;
@@ -14,7 +14,7 @@ const BATCH = 500;
 export async function drainShop(shop: string): Promise<number> {
   let processed = 0;
   for (;;) {
-    const orders = await awardPaidOrders(shop, BATCH);
+    const orders = await awardOrders(shop, BATCH);
     const others = await processOtherTopics(shop);
     processed += orders + others;
     if (orders < BATCH && others === 0) return processed;

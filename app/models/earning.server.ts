@@ -1,9 +1,11 @@
 import { prisma } from "~/db.server";
-import { formatMinor } from "~/domain/money";
-import { eligibleBase } from "~/domain/order";
+import { decideEarning, type EarnEvent, type EarningRules } from "~/domain/earning-rules";
+import type { OrderFacts } from "~/domain/order";
 import { parseOrderPayload } from "~/domain/order-payload";
-import { formatEarnRate, parseEarnRate, pointsFor, type EarnRate } from "~/domain/points";
+import { ONE, type Decimal } from "~/domain/points";
 import type { Prisma } from "~/generated/prisma/client";
+import { earnMultipliers } from "./multiplier.server";
+import { rulesFrom } from "./program.server";
 
 export type Settlement = { status: "PROCESSED" | "IGNORED" | "REJECTED"; outcome: string };
 
@@ -11,6 +13,7 @@ export const earnKeyFor = (orderGid: string) => `earn:${orderGid}`;
 
 interface ClaimedDelivery {
   id: bigint;
+  topic: EarnEvent;
   payload: unknown;
 }
 
@@ -27,9 +30,10 @@ interface Earning {
 type Decision = { settle: Settlement } | { earn: Earning };
 
 /**
- * orders/paid → one EARN entry per order, keyed on the order's GID.
+ * orders/paid or orders/fulfilled (whichever the shop earns on) → one EARN
+ * entry per order, keyed on the order's GID.
  *
- * Claims up to `limit` pending orders/paid deliveries of one shop (SKIP
+ * Claims up to `limit` pending order deliveries of one shop (SKIP
  * LOCKED, so concurrent drains never share a delivery) and, in the same
  * transaction, creates missing members, inserts the entries (a key already
  * present posts nothing), moves the cached balances and settles every
@@ -37,21 +41,25 @@ type Decision = { settle: Settlement } | { earn: Earning };
  * statements. Each entry keeps how it was computed, so later clawbacks use
  * the rate that was earned, not today's. Returns how many were claimed.
  */
-export async function awardPaidOrders(shop: string, limit: number): Promise<number> {
+export async function awardOrders(shop: string, limit: number): Promise<number> {
   return prisma.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<ClaimedDelivery[]>`
-      SELECT "id", "payload" FROM "WebhookDelivery"
-      WHERE "shop" = ${shop} AND "status" = 'PENDING' AND "topic" = 'ORDERS_PAID'
+      SELECT "id", "topic", "payload" FROM "WebhookDelivery"
+      WHERE "shop" = ${shop} AND "status" = 'PENDING' AND "topic" IN ('ORDERS_PAID', 'ORDERS_FULFILLED')
       ORDER BY "id" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
     if (claimed.length === 0) return 0;
 
     const settings = await tx.programSettings.findUnique({ where: { shop } });
-    const rate = settings ? parseEarnRate(settings.earnRate.toString()) : null;
-    const decisions = claimed.map((delivery): Decision => {
-      if (!settings) return { settle: { status: "IGNORED", outcome: "shop has no loyalty program set up" } };
-      if (!rate) return { settle: { status: "REJECTED", outcome: `invalid earn rate ${settings.earnRate}` } };
-      return decide(delivery, rate, settings.ruleVersion);
+    const rules = settings ? rulesFrom(settings) : null;
+    const orders = claimed.map((delivery) => parseOrderPayload(delivery.payload));
+    const customers = orders.flatMap((o) => (o.ok && o.value.customerGid ? [o.value.customerGid] : []));
+    const multipliers = await earnMultipliers(shop, [...new Set(customers)]);
+    const decisions = claimed.map((delivery, index): Decision => {
+      if (!rules) return { settle: { status: "IGNORED", outcome: "shop has no loyalty program set up" } };
+      const order = orders[index]!;
+      if (!order.ok) return { settle: { status: "REJECTED", outcome: order.reason } };
+      return decide(delivery, order.value, rules, multipliers);
     });
 
     const earnings = decisions.flatMap((d) => ("earn" in d ? [d.earn] : []));
@@ -79,37 +87,24 @@ export async function awardPaidOrders(shop: string, limit: number): Promise<numb
   });
 }
 
-function decide(delivery: ClaimedDelivery, rate: EarnRate, ruleVersion: number): Decision {
-  const parsed = parseOrderPayload(delivery.payload);
-  if (!parsed.ok) return { settle: { status: "REJECTED", outcome: parsed.reason } };
-  const order = parsed.value;
-  if (!order.customerGid)
-    return { settle: { status: "IGNORED", outcome: "guest order: no customer to credit" } };
-
-  const base = eligibleBase(order);
-  const points = pointsFor(base, rate);
-  const amount = `${formatMinor(base)} ${order.currency}`;
-  if (points === 0) return { settle: { status: "PROCESSED", outcome: `order earns 0 points on ${amount}` } };
-
-  const rateText = formatEarnRate(rate);
+function decide(
+  delivery: ClaimedDelivery,
+  order: OrderFacts,
+  rules: EarningRules,
+  multipliers: Map<string, Decimal>,
+): Decision {
+  const multiplier = (order.customerGid && multipliers.get(order.customerGid)) || ONE;
+  const decision = decideEarning(order, rules, delivery.topic, multiplier);
+  if (decision.kind === "skip") return { settle: { status: decision.status, outcome: decision.reason } };
   return {
     earn: {
       deliveryId: delivery.id,
-      customerGid: order.customerGid,
-      points,
-      reason: `Order ${order.orderName ?? order.orderGid} paid: ${amount} at ${rateText} points per ${order.currency}`,
+      customerGid: order.customerGid!,
+      points: decision.points,
+      reason: decision.reason,
       source: order.orderGid,
       key: earnKeyFor(order.orderGid),
-      details: {
-        rule: "orders/paid",
-        ruleVersion,
-        rate: rateText,
-        base: formatMinor(base),
-        currency: order.currency,
-        multiplier: "1",
-        rounding: "floor",
-        deliveryId: delivery.id.toString(),
-      },
+      details: { ...decision.details, deliveryId: delivery.id.toString() } as Prisma.InputJsonValue,
     },
   };
 }

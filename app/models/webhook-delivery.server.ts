@@ -104,13 +104,13 @@ export interface ClaimedDelivery {
 }
 
 /**
- * The oldest pending delivery of a shop that is not an orders/paid (those are
- * processed in batches by awardPaidOrders). One drain runs per shop at a
+ * The oldest pending delivery of a shop that is not an order event (those are
+ * processed in batches by awardOrders). One drain runs per shop at a
  * time (BullMQ deduplication), so no lock is held across its processing.
  */
 export async function claimNextPending(shop: string): Promise<ClaimedDelivery | null> {
   return prisma.webhookDelivery.findFirst({
-    where: { shop, status: "PENDING", topic: { not: "ORDERS_PAID" } },
+    where: { shop, status: "PENDING", topic: { notIn: ["ORDERS_PAID", "ORDERS_FULFILLED"] } },
     orderBy: { id: "asc" },
     select: { id: true, shop: true, topic: true, payload: true },
   });

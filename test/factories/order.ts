@@ -17,6 +17,7 @@ export interface OrderSpec {
   currency?: string;
   lines?: LineSpec[];
   shipping?: string;
+  shippingTax?: string;
   taxesIncluded?: boolean;
   test?: boolean;
   updatedAt?: string;
@@ -55,7 +56,8 @@ export function orderPayload(spec: OrderSpec) {
   const subtotal = sum(lineNet);
   const tax = sum(taxes);
   const shipping = spec.shipping ?? zero;
-  const total = taxesIncluded ? sum([subtotal, shipping]) : sum([subtotal, shipping, tax]);
+  const shippingTax = spec.shippingTax ?? zero;
+  const total = taxesIncluded ? sum([subtotal, shipping]) : sum([subtotal, shipping, tax, shippingTax]);
   const orderId = String(spec.orderId);
   const customer =
     spec.customerId === null || spec.customerId === undefined
@@ -98,6 +100,14 @@ export function orderPayload(spec: OrderSpec) {
         (line.discount ?? zero) === zero ? [] : [{ amount_set: bag(line.discount!, currency) }],
       tax_lines: (line.tax ?? zero) === zero ? [] : [{ price_set: bag(line.tax!, currency), title: "Tax" }],
     })),
-    shipping_lines: [{ price: shipping, price_set: bag(shipping, currency), title: "Standard" }],
+    shipping_lines: [
+      {
+        price: shipping,
+        price_set: bag(shipping, currency),
+        discounted_price_set: bag(shipping, currency),
+        tax_lines: spec.shippingTax ? [{ price_set: bag(spec.shippingTax, currency), title: "Tax" }] : [],
+        title: "Standard",
+      },
+    ],
   };
 }

@@ -50,7 +50,7 @@ describe("orders/paid", () => {
       rate: "1.5",
       base: "70.00",
       currency: "USD",
-      rounding: "floor",
+      rounding: "FLOOR",
       ruleVersion: 1,
     });
     expect(await memberPoints(shop, 42)).toBe(105);

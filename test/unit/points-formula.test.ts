@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseCurrency, parseMoney, type CurrencyCode } from "~/domain/money";
-import { eligibleBase } from "~/domain/order";
+import { decideEarning } from "~/domain/earning-rules";
 import { parseOrderPayload } from "~/domain/order-payload";
-import { parseEarnRate, pointsFor } from "~/domain/points";
 import { orderPayload, type OrderSpec } from "#test/factories/order";
+import { earningRules } from "#test/factories/rules";
 
 function earn(spec: Omit<OrderSpec, "orderId" | "customerId">, rate = "1"): number {
   const facts = parseOrderPayload(orderPayload({ orderId: 1, customerId: 2, ...spec }));
   if (!facts.ok) throw new Error(facts.reason);
-  return pointsFor(eligibleBase(facts.value), parseEarnRate(rate)!);
+  const decision = decideEarning(facts.value, earningRules({ rate }), "ORDERS_PAID");
+  return decision.kind === "earn" ? decision.points : 0;
 }
 
 describe("points for an order", () => {

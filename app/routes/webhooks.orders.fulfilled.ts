@@ -1,0 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "~/webhooks.server";
+
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);

@@ -1,0 +1,21 @@
+import type { EarningRules } from "~/domain/earning-rules";
+import { parseEarnRate } from "~/domain/points";
+
+/** A new install's earning rules (1 point per unit, floor, orders/paid), with overrides. */
+export function earningRules(
+  overrides: Partial<Omit<EarningRules, "rate">> & { rate?: string } = {},
+): EarningRules {
+  const { rate = "1", ...rest } = overrides;
+  return {
+    rate: parseEarnRate(rate)!,
+    includeShipping: false,
+    includeTax: false,
+    rounding: "FLOOR",
+    minimumSubtotal: null,
+    excludedProductGids: new Set(),
+    earnOn: "ORDERS_PAID",
+    earnOnTestOrders: false,
+    ruleVersion: 1,
+    ...rest,
+  };
+}
