@@ -151,6 +151,11 @@ export const EarningRulesInput = z.object({
     .transform((gids) => [...new Set(gids)]),
   earnOn: z.enum(["ORDERS_PAID", "ORDERS_FULFILLED"]),
   earnOnTestOrders: z.boolean(),
+  signupBonus: z
+    .number()
+    .int("Whole points only")
+    .min(0, "Use 0 to turn the bonus off")
+    .max(1_000_000, "At most 1,000,000 points"),
 });
 
 export type EarningRulesChange = z.infer<typeof EarningRulesInput>;

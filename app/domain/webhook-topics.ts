@@ -1,4 +1,5 @@
 import { parseCustomerPrivacyRequest } from "./compliance-payload";
+import { parseCustomerPayload } from "./customer-payload";
 import { readOrderPayload } from "./order-payload";
 
 /** What Tally does with a verified delivery, decided from its topic and payload alone. */
@@ -36,11 +37,16 @@ export function intakeWebhook(topic: string, payload: unknown): Intake {
         stored: request.value,
       };
     }
+    case "CUSTOMERS_CREATE": {
+      const customer = parseCustomerPayload(payload);
+      if (!customer.ok) return { kind: "reject", reason: customer.reason };
+      const { customerGid } = customer.value;
+      return { kind: "queue", subjectGid: customerGid, customerGid, stored: customer.value };
+    }
     case "SHOP_REDACT":
       return { kind: "queue", subjectGid: null, customerGid: null, stored: {} };
     case "ORDERS_CANCELLED":
     case "REFUNDS_CREATE":
-    case "CUSTOMERS_CREATE":
       return { kind: "record", outcome: "recorded; Tally does not act on this topic yet" };
     default:
       return { kind: "reject", reason: `Tally does not subscribe to ${topic}` };

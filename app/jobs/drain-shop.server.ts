@@ -1,8 +1,10 @@
 // Consumer of the "webhooks" queue (producer: app/jobs/webhook-queue.server.ts).
 import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
+import type { NewCustomer } from "~/domain/customer-payload";
 import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
 import { awardOrders, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
+import { welcomeMember } from "~/models/welcome.server";
 
 const BATCH = 500;
 
@@ -21,7 +23,7 @@ export async function drainShop(shop: string): Promise<number> {
   }
 }
 
-/** Compliance topics are rare and heavy: one at a time, each in its own transaction. */
+/** Other topics are rarer: one at a time, each in its own transaction. */
 async function processOtherTopics(shop: string): Promise<number> {
   let count = 0;
   for (let delivery = await claimNextPending(shop); delivery; delivery = await claimNextPending(shop)) {
@@ -34,6 +36,8 @@ async function processOtherTopics(shop: string): Promise<number> {
 
 function settle(delivery: ClaimedDelivery): Promise<Settlement> {
   switch (delivery.topic) {
+    case "CUSTOMERS_CREATE":
+      return welcomeMember(delivery.shop, delivery.payload as unknown as NewCustomer);
     case "CUSTOMERS_DATA_REQUEST":
       return answerDataRequest(delivery.shop, delivery.payload as unknown as CustomerPrivacyRequest);
     case "CUSTOMERS_REDACT":

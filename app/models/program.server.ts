@@ -55,5 +55,6 @@ function toColumns(change: EarningRulesChange) {
     excludedProductGids: change.excludedProductGids,
     earnOn: change.earnOn,
     earnOnTestOrders: change.earnOnTestOrders,
+    signupBonus: change.signupBonus,
   };
 }

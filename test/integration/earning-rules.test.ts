@@ -18,6 +18,7 @@ const rules = {
   excludedProductGids: ["gid://shopify/Product/999"],
   earnOn: "ORDERS_PAID",
   earnOnTestOrders: false,
+  signupBonus: 0,
 };
 
 async function earnedBy(

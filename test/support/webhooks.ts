@@ -7,6 +7,7 @@ import { waitFor } from "./wait";
 import { callRoute } from "./routes";
 import * as ordersPaid from "~/routes/webhooks.orders.paid";
 import * as ordersFulfilled from "~/routes/webhooks.orders.fulfilled";
+import * as customersCreate from "~/routes/webhooks.customers.create";
 import * as customersDataRequest from "~/routes/webhooks.customers.data_request";
 import * as customersRedact from "~/routes/webhooks.customers.redact";
 import * as shopRedact from "~/routes/webhooks.shop.redact";
@@ -15,6 +16,7 @@ import * as appUninstalled from "~/routes/webhooks.app.uninstalled";
 const ROUTES = {
   "orders/paid": ordersPaid.action,
   "orders/fulfilled": ordersFulfilled.action,
+  "customers/create": customersCreate.action,
   "customers/data_request": customersDataRequest.action,
   "customers/redact": customersRedact.action,
   "shop/redact": shopRedact.action,

@@ -122,6 +122,7 @@ describe("changing the earning rules", () => {
     excludedProductGids: ["gid://shopify/Product/1", "gid://shopify/Product/1"],
     earnOn: "ORDERS_PAID",
     earnOnTestOrders: false,
+    signupBonus: 0,
   };
 
   it("accepts a valid change and drops duplicate exclusions", () => {
@@ -144,6 +145,15 @@ describe("changing the earning rules", () => {
       "excludedProductGids.0": "Must be a product GID (gid://shopify/Product/…)",
     });
     expect(change.fieldErrors?.rounding).toBeDefined();
+  });
+
+  it("refuses a negative or fractional sign-up bonus", () => {
+    expect(parseEarningRulesChange({ ...valid, signupBonus: -5 }).fieldErrors?.signupBonus).toBe(
+      "Use 0 to turn the bonus off",
+    );
+    expect(parseEarningRulesChange({ ...valid, signupBonus: 2.5 }).fieldErrors?.signupBonus).toBe(
+      "Whole points only",
+    );
   });
 
   it("refuses absurd rates", () => {
