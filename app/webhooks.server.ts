@@ -55,8 +55,6 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     case "reject":
       console.warn(`[webhooks] ${context.topic} ${context.webhookId} refused: ${intake.reason}`);
       return settle({ ...base, status: "REJECTED", outcome: intake.reason });
-    case "record":
-      return settle({ ...base, status: "IGNORED", outcome: intake.outcome });
     case "queue": {
       const delivery = await recordDelivery({
         ...base,

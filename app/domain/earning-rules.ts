@@ -95,6 +95,7 @@ export function decideEarning(
       currency: order.currency,
       includeShipping: rules.includeShipping,
       includeTax: rules.includeTax,
+      taxesIncluded: order.taxesIncluded,
       excludedLines,
     },
   };

@@ -1,11 +1,11 @@
 import { parseCustomerPrivacyRequest } from "./compliance-payload";
 import { parseCustomerPayload } from "./customer-payload";
 import { readOrderPayload } from "./order-payload";
+import { parseRefundPayload } from "./refund-payload";
 
 /** What Tally does with a verified delivery, decided from its topic and payload alone. */
 export type Intake =
   | { kind: "queue"; subjectGid: string | null; customerGid: string | null; stored: unknown }
-  | { kind: "record"; outcome: string }
   | { kind: "reject"; reason: string };
 
 // Topics that must be answered even when the shop has uninstalled Tally:
@@ -20,7 +20,8 @@ export function isComplianceTopic(topic: string): boolean {
 export function intakeWebhook(topic: string, payload: unknown): Intake {
   switch (topic) {
     case "ORDERS_PAID":
-    case "ORDERS_FULFILLED": {
+    case "ORDERS_FULFILLED":
+    case "ORDERS_CANCELLED": {
       const order = readOrderPayload(payload);
       if (!order.ok) return { kind: "reject", reason: order.reason };
       const { facts, stored } = order.value;
@@ -45,9 +46,11 @@ export function intakeWebhook(topic: string, payload: unknown): Intake {
     }
     case "SHOP_REDACT":
       return { kind: "queue", subjectGid: null, customerGid: null, stored: {} };
-    case "ORDERS_CANCELLED":
-    case "REFUNDS_CREATE":
-      return { kind: "record", outcome: "recorded; Tally does not act on this topic yet" };
+    case "REFUNDS_CREATE": {
+      const refund = parseRefundPayload(payload);
+      if (!refund.ok) return { kind: "reject", reason: refund.reason };
+      return { kind: "queue", subjectGid: refund.value.orderGid, customerGid: null, stored: refund.value };
+    }
     default:
       return { kind: "reject", reason: `Tally does not subscribe to ${topic}` };
   }

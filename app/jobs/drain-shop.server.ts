@@ -1,6 +1,8 @@
 // Consumer of the "webhooks" queue (producer: app/jobs/webhook-queue.server.ts).
 import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
 import type { NewCustomer } from "~/domain/customer-payload";
+import type { Refund } from "~/domain/refund-payload";
+import { recordCancellation, recordRefund } from "~/models/order-points.server";
 import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
 import { awardOrders, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
@@ -36,6 +38,10 @@ async function processOtherTopics(shop: string): Promise<number> {
 
 function settle(delivery: ClaimedDelivery): Promise<Settlement> {
   switch (delivery.topic) {
+    case "REFUNDS_CREATE":
+      return recordRefund(delivery.shop, delivery.payload as unknown as Refund);
+    case "ORDERS_CANCELLED":
+      return recordCancellation(delivery.shop, delivery.subjectGid!);
     case "CUSTOMERS_CREATE":
       return welcomeMember(delivery.shop, delivery.payload as unknown as NewCustomer);
     case "CUSTOMERS_DATA_REQUEST":

@@ -64,6 +64,12 @@ export async function redactCustomer(shop: string, request: CustomerPrivacyReque
   const erased = await prisma.$transaction(async (tx) => {
     await allowErasure(tx);
     const members = await tx.member.deleteMany({ where: { shop, customerGid } });
+    const orders = await tx.orderPoints.findMany({
+      where: { shop, customerGid },
+      select: { orderGid: true },
+    });
+    await tx.orderRefund.deleteMany({ where: { shop, orderGid: { in: orders.map((o) => o.orderGid) } } });
+    await tx.orderPoints.deleteMany({ where: { shop, customerGid } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
     await tx.$executeRaw`
       UPDATE "WebhookDelivery" SET "payload" = NULL, "customerGid" = NULL, "subjectGid" = NULL
@@ -95,6 +101,8 @@ export async function redactShop(shop: string): Promise<Settlement> {
   await prisma.$transaction(async (tx) => {
     await allowErasure(tx);
     await tx.shop.deleteMany({ where: { domain: shop } });
+    await tx.orderRefund.deleteMany({ where: { shop } });
+    await tx.orderPoints.deleteMany({ where: { shop } });
     await tx.dataRequest.deleteMany({ where: { shop } });
     await tx.auditLog.deleteMany({ where: { shop } });
     await tx.webhookDelivery.deleteMany({ where: { shop } });

@@ -5,6 +5,7 @@ import { parseOrderPayload } from "~/domain/order-payload";
 import { ONE, type Decimal } from "~/domain/points";
 import type { Prisma } from "~/generated/prisma/client";
 import { earnMultipliers } from "./multiplier.server";
+import { lockOrders, recoverOwed, settleReversals } from "./order-points.server";
 import { rulesFrom } from "./program.server";
 
 export type Settlement = { status: "PROCESSED" | "IGNORED" | "REJECTED"; outcome: string };
@@ -21,6 +22,8 @@ interface Earning {
   deliveryId: bigint;
   customerGid: string;
   points: number;
+  baseMinor: bigint;
+  currency: string;
   reason: string;
   source: string;
   key: string;
@@ -55,15 +58,28 @@ export async function awardOrders(shop: string, limit: number): Promise<number> 
     const orders = claimed.map((delivery) => parseOrderPayload(delivery.payload));
     const customers = orders.flatMap((o) => (o.ok && o.value.customerGid ? [o.value.customerGid] : []));
     const multipliers = await earnMultipliers(shop, [...new Set(customers)]);
+    // Locked for the rest of the batch: a refund or cancellation of the same
+    // order waits, and one that came first is seen here.
+    const orderRows = await lockOrders(
+      tx,
+      shop,
+      orders.flatMap((o) => (o.ok ? [o.value.orderGid] : [])),
+    );
     const decisions = claimed.map((delivery, index): Decision => {
       if (!rules) return { settle: { status: "IGNORED", outcome: "shop has no loyalty program set up" } };
       const order = orders[index]!;
       if (!order.ok) return { settle: { status: "REJECTED", outcome: order.reason } };
+      if (orderRows.get(order.value.orderGid)?.cancelled) {
+        return {
+          settle: { status: "IGNORED", outcome: "order was cancelled before it earned: it earns nothing" },
+        };
+      }
       return decide(delivery, order.value, rules, multipliers);
     });
 
     const earnings = decisions.flatMap((d) => ("earn" in d ? [d.earn] : []));
     const posted = await postEarnings(tx, shop, earnings);
+    await recordEarnedOrders(tx, shop, earnings, posted);
 
     const outcomes = decisions.map((decision, index): [bigint, Settlement] => {
       const deliveryId = claimed[index]!.id;
@@ -101,6 +117,8 @@ function decide(
       deliveryId: delivery.id,
       customerGid: order.customerGid!,
       points: decision.points,
+      baseMinor: decision.base.minor,
+      currency: decision.base.currency,
       reason: decision.reason,
       source: order.orderGid,
       key: earnKeyFor(order.orderGid),
@@ -109,7 +127,43 @@ function decide(
   };
 }
 
-type Posted = Map<string, bigint> & { firstClaim: Map<string, bigint> };
+/**
+ * Marks the orders that just earned on their OrderPoints rows (with the
+ * snapshot refunds are measured by), takes back the share of any refund that
+ * arrived before the earn, and recovers what members owe from the new points.
+ */
+async function recordEarnedOrders(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  earnings: Earning[],
+  posted: Posted,
+): Promise<void> {
+  const earned = earnings.filter((e) => posted.has(e.key) && posted.firstClaim.get(e.key) === e.deliveryId);
+  if (earned.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "OrderPoints" AS o
+    SET "earned" = true, "earnedPoints" = v.points, "earnedBase" = v.base, "currency" = v.currency,
+        "customerGid" = v.customer, "snapshot" = v.snapshot::jsonb, "updatedAt" = now()
+    FROM unnest(${earned.map((e) => e.source)}::text[], ${earned.map((e) => e.points)}::int[],
+                ${earned.map((e) => e.baseMinor.toString())}::bigint[], ${earned.map((e) => e.currency)}::text[],
+                ${earned.map((e) => e.customerGid)}::text[], ${earned.map((e) => JSON.stringify(e.details))}::text[])
+      AS v(order_gid, points, base, currency, customer, snapshot)
+    WHERE o."shop" = ${shop} AND o."orderGid" = v.order_gid`;
+  const refunded = await tx.orderRefund.findMany({
+    where: { shop, orderGid: { in: earned.map((e) => e.source) } },
+    distinct: ["orderGid"],
+    select: { orderGid: true },
+  });
+  for (const { orderGid } of refunded)
+    await settleReversals(tx, shop, orderGid, "Refund received before the order earned");
+  await recoverOwed(
+    tx,
+    shop,
+    earned.map((e) => ({ memberId: posted.memberOf.get(e.customerGid)!, key: e.key, points: e.points })),
+  );
+}
+
+type Posted = Map<string, bigint> & { firstClaim: Map<string, bigint>; memberOf: Map<string, string> };
 
 /**
  * Creates missing members, inserts the entries (ON CONFLICT DO NOTHING on the
@@ -122,7 +176,10 @@ async function postEarnings(
   shop: string,
   earnings: Earning[],
 ): Promise<Posted> {
-  const posted = Object.assign(new Map<string, bigint>(), { firstClaim: new Map<string, bigint>() });
+  const posted: Posted = Object.assign(new Map<string, bigint>(), {
+    firstClaim: new Map<string, bigint>(),
+    memberOf: new Map<string, string>(),
+  });
   if (earnings.length === 0) return posted;
 
   // Sorted, so two batches that touch the same members lock them in one order.
@@ -136,7 +193,8 @@ async function postEarnings(
     SELECT "id"::text, "customerGid" FROM created
     UNION ALL
     SELECT "id"::text, "customerGid" FROM "Member" WHERE "shop" = ${shop} AND "customerGid" = ANY(${gids}::text[])`;
-  const memberOf = new Map(members.map((m) => [m.customerGid, m.id]));
+  const memberOf = posted.memberOf;
+  for (const m of members) memberOf.set(m.customerGid, m.id);
   const missing = gids.filter((gid) => !memberOf.has(gid));
   // Another transaction created these members and has not committed yet;
   // failing the batch lets the job retry once it has.

@@ -3,7 +3,7 @@ import type { Prisma } from "~/generated/prisma/client";
 export interface NewEntry {
   shop: string;
   memberId: string;
-  kind: "BONUS" | "ADJUSTMENT";
+  kind: "BONUS" | "REVERSAL" | "RECOVERY" | "ADJUSTMENT";
   points: number;
   reason: string;
   source: string | null;

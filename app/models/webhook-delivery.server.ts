@@ -100,6 +100,7 @@ export interface ClaimedDelivery {
   id: bigint;
   shop: string;
   topic: string;
+  subjectGid: string | null;
   payload: unknown;
 }
 
@@ -112,7 +113,7 @@ export async function claimNextPending(shop: string): Promise<ClaimedDelivery | 
   return prisma.webhookDelivery.findFirst({
     where: { shop, status: "PENDING", topic: { notIn: ["ORDERS_PAID", "ORDERS_FULFILLED"] } },
     orderBy: { id: "asc" },
-    select: { id: true, shop: true, topic: true, payload: true },
+    select: { id: true, shop: true, topic: true, subjectGid: true, payload: true },
   });
 }
 

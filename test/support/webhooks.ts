@@ -8,6 +8,8 @@ import { callRoute } from "./routes";
 import * as ordersPaid from "~/routes/webhooks.orders.paid";
 import * as ordersFulfilled from "~/routes/webhooks.orders.fulfilled";
 import * as customersCreate from "~/routes/webhooks.customers.create";
+import * as ordersCancelled from "~/routes/webhooks.orders.cancelled";
+import * as refundsCreate from "~/routes/webhooks.refunds.create";
 import * as customersDataRequest from "~/routes/webhooks.customers.data_request";
 import * as customersRedact from "~/routes/webhooks.customers.redact";
 import * as shopRedact from "~/routes/webhooks.shop.redact";
@@ -17,6 +19,8 @@ const ROUTES = {
   "orders/paid": ordersPaid.action,
   "orders/fulfilled": ordersFulfilled.action,
   "customers/create": customersCreate.action,
+  "orders/cancelled": ordersCancelled.action,
+  "refunds/create": refundsCreate.action,
   "customers/data_request": customersDataRequest.action,
   "customers/redact": customersRedact.action,
   "shop/redact": shopRedact.action,
