@@ -55,9 +55,13 @@ async function flush(): Promise<void> {
     const key = `${item.delivery.shop}\n${item.delivery.webhookId}`;
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
-  const rows = [...groups.values()].map((items) => ({ ...items[0]!.delivery, count: items.length }));
+  // Sorted so that two batches in flight at once take their row locks in the
+  // same order and cannot deadlock on a webhook id both contain.
+  const rows = [...groups.values()]
+    .map((items) => ({ ...items[0]!.delivery, count: items.length }))
+    .sort((a, b) => (a.shop + a.webhookId < b.shop + b.webhookId ? -1 : 1));
   try {
-    const recorded = await insertDeliveries(rows);
+    const recorded = await retryOnDeadlock(() => insertDeliveries(rows));
     const byKey = new Map(recorded.map((r) => [`${r.shop}\n${r.webhookId}`, r]));
     for (const [key, items] of groups) {
       const row = byKey.get(key)!;
@@ -68,6 +72,26 @@ async function flush(): Promise<void> {
   } catch (error) {
     for (const item of batch) item.reject(error);
   }
+}
+
+/**
+ * PostgreSQL breaks a deadlock by failing one transaction; the statement
+ * did nothing, so running it again is safe.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+function isDeadlock(error: unknown): boolean {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta
+    ?.driverAdapterError?.cause;
+  return cause?.originalCode === "40P01";
 }
 
 type InsertedRow = { id: bigint; shop: string; webhookId: string; status: DeliveryStatus; inserted: boolean };
