@@ -133,6 +133,12 @@ function eligibleBase(order: OrderFacts, rules: EarningRules): { base: Money; ex
 
 const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
 
+const BonusPoints = z
+  .number()
+  .int("Whole points only")
+  .min(0, "Use 0 to turn the bonus off")
+  .max(1_000_000, "At most 1,000,000 points");
+
 /** What a merchant may submit for the earning rules, with a message per field. */
 export const EarningRulesInput = z.object({
   earnRate: z
@@ -152,11 +158,8 @@ export const EarningRulesInput = z.object({
     .transform((gids) => [...new Set(gids)]),
   earnOn: z.enum(["ORDERS_PAID", "ORDERS_FULFILLED"]),
   earnOnTestOrders: z.boolean(),
-  signupBonus: z
-    .number()
-    .int("Whole points only")
-    .min(0, "Use 0 to turn the bonus off")
-    .max(1_000_000, "At most 1,000,000 points"),
+  signupBonus: BonusPoints,
+  birthdayBonus: BonusPoints,
 });
 
 export type EarningRulesChange = z.infer<typeof EarningRulesInput>;

@@ -2,6 +2,8 @@ import { Worker } from "bullmq";
 import { getEnv } from "~/env.server";
 import { findShopsWithStalePending } from "~/models/webhook-delivery.server";
 import { drainShop } from "./drain-shop.server";
+import { closeDailyQueue, DAILY_QUEUE, requestDailyRun, type DailyJob } from "./daily-queue.server";
+import { runDaily } from "./run-daily.server";
 import { createRedis } from "./redis.server";
 import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
 
@@ -15,6 +17,8 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** A delivery younger than this is assumed to still have its job. */
   sweepGraceMs?: number;
+  /** How often the day's scheduled work (birthday bonuses) runs. */
+  scheduleEveryMs?: number;
 }
 
 export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
@@ -35,11 +39,25 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
     );
   });
 
+  const daily = new Worker<DailyJob>(DAILY_QUEUE, async (job) => runDaily(job.data.day), {
+    connection: createRedis("worker"),
+    prefix: env.TALLY_QUEUE_PREFIX,
+    concurrency: 1,
+  });
+  daily.on("error", (error) => console.error(`[worker] ${error.message}`));
+  daily.on("failed", (job, error) =>
+    console.error(`[worker] daily run ${job?.data.day} failed: ${error.message}`),
+  );
+
   const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
+  const scheduleEveryMs = options.scheduleEveryMs ?? 10 * 60_000;
+  const scheduler = every(scheduleEveryMs, () => requestDailyRun(new Date(), scheduleEveryMs));
   return {
     async close() {
       sweeper.stop();
-      await worker.close();
+      scheduler.stop();
+      await Promise.all([worker.close(), daily.close()]);
+      await closeDailyQueue();
     },
   };
 }
@@ -50,21 +68,30 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
  * the grace period gets a drain again (deduplicated per shop).
  */
 function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
+  return every(everyMs, async () => {
+    const shops = await findShopsWithStalePending(new Date(Date.now() - graceMs));
+    for (const shop of shops) await requestDrain(shop);
+    if (shops.length)
+      console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
+  });
+}
+
+/** Runs `task` now and then every `everyMs`, never two at once, logging failures (Redis may be down). */
+function every(everyMs: number, task: () => Promise<void>): { stop(): void } {
   let running = false;
-  const timer = setInterval(async () => {
+  const tick = async () => {
     if (running) return;
     running = true;
     try {
-      const shops = await findShopsWithStalePending(new Date(Date.now() - graceMs));
-      for (const shop of shops) await requestDrain(shop);
-      if (shops.length)
-        console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
+      await task();
     } catch (error) {
-      console.error(`[sweeper] ${(error as Error).message}`);
+      console.error(`[worker] scheduled task: ${(error as Error).message}`);
     } finally {
       running = false;
     }
-  }, everyMs);
+  };
+  void tick();
+  const timer = setInterval(tick, everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -56,5 +56,6 @@ function toColumns(change: EarningRulesChange) {
     earnOn: change.earnOn,
     earnOnTestOrders: change.earnOnTestOrders,
     signupBonus: change.signupBonus,
+    birthdayBonus: change.birthdayBonus,
   };
 }

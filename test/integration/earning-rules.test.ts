@@ -19,6 +19,7 @@ const rules = {
   earnOn: "ORDERS_PAID",
   earnOnTestOrders: false,
   signupBonus: 0,
+  birthdayBonus: 0,
 };
 
 async function earnedBy(

@@ -84,6 +84,7 @@ describe("refunds", () => {
       earnOn: "ORDERS_PAID",
       earnOnTestOrders: false,
       signupBonus: 0,
+      birthdayBonus: 0,
     });
     const orderId = nextId++;
     await paid(shop, {

@@ -123,6 +123,7 @@ describe("changing the earning rules", () => {
     earnOn: "ORDERS_PAID",
     earnOnTestOrders: false,
     signupBonus: 0,
+    birthdayBonus: 0,
   };
 
   it("accepts a valid change and drops duplicate exclusions", () => {
