@@ -160,6 +160,12 @@ export const EarningRulesInput = z.object({
   earnOnTestOrders: z.boolean(),
   signupBonus: BonusPoints,
   birthdayBonus: BonusPoints,
+  expiryMonths: z
+    .number()
+    .int("Whole months only")
+    .min(1, "At least 1 month, or leave empty for points that never expire")
+    .max(60, "At most 60 months")
+    .nullable(),
 });
 
 export type EarningRulesChange = z.infer<typeof EarningRulesInput>;

@@ -35,7 +35,7 @@ export async function awardBirthdays(shop: string, today: Day): Promise<number> 
       RETURNING "memberId"::text, "idempotencyKey", "points"`;
     if (inserted.length === 0) return 0;
     await tx.$executeRaw`
-      UPDATE "Member" SET "points" = "points" + ${bonus}, "updatedAt" = now()
+      UPDATE "Member" SET "points" = "points" + ${bonus}, "lastActivityAt" = now(), "updatedAt" = now()
       WHERE "id" = ANY(${inserted.map((e) => e.memberId)}::uuid[])`;
     await recoverOwed(
       tx,

@@ -224,7 +224,7 @@ async function postEarnings(
   }
   if (deltas.size > 0) {
     await tx.$executeRaw`
-      UPDATE "Member" AS m SET "points" = m."points" + v.delta, "updatedAt" = now()
+      UPDATE "Member" AS m SET "points" = m."points" + v.delta, "lastActivityAt" = now(), "updatedAt" = now()
       FROM unnest(${[...deltas.keys()]}::uuid[], ${[...deltas.values()]}::int[]) AS v(id, delta)
       WHERE m."id" = v.id`;
   }

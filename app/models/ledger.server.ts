@@ -29,6 +29,13 @@ export async function postEntry(tx: Prisma.TransactionClient, entry: NewEntry): 
     RETURNING "id"`;
   const row = inserted[0];
   if (!row) return { posted: false };
-  await tx.member.update({ where: { id: entry.memberId }, data: { points: { increment: entry.points } } });
+  await tx.member.update({
+    where: { id: entry.memberId },
+    // Bonuses count as earning for inactivity expiry; corrections do not.
+    data: {
+      points: { increment: entry.points },
+      ...(entry.kind === "BONUS" ? { lastActivityAt: new Date() } : {}),
+    },
+  });
   return { posted: true, entryId: row.id };
 }

@@ -37,9 +37,18 @@ export type RulesUpdate =
 export async function updateEarningRules(shop: string, input: unknown): Promise<RulesUpdate> {
   const change = parseEarningRulesChange(input);
   if (!change.ok) return { ok: false, fieldErrors: change.fieldErrors ?? { form: change.reason } };
+  const current = await prisma.programSettings.findUniqueOrThrow({ where: { shop } });
+  // A new or changed expiry period starts now: nobody expires sooner than
+  // that many months after the merchant chose it.
+  const expiryEnabledAt =
+    change.value.expiryMonths === null
+      ? null
+      : change.value.expiryMonths === current.expiryMonths
+        ? current.expiryEnabledAt
+        : new Date();
   const saved = await prisma.programSettings.update({
     where: { shop },
-    data: { ...toColumns(change.value), ruleVersion: { increment: 1 } },
+    data: { ...toColumns(change.value), expiryEnabledAt, ruleVersion: { increment: 1 } },
     select: { ruleVersion: true },
   });
   return { ok: true, ruleVersion: saved.ruleVersion };
@@ -57,5 +66,6 @@ function toColumns(change: EarningRulesChange) {
     earnOnTestOrders: change.earnOnTestOrders,
     signupBonus: change.signupBonus,
     birthdayBonus: change.birthdayBonus,
+    expiryMonths: change.expiryMonths,
   };
 }

@@ -20,6 +20,7 @@ const rules = {
   earnOnTestOrders: false,
   signupBonus: 0,
   birthdayBonus: 0,
+  expiryMonths: null,
 };
 
 async function earnedBy(
@@ -115,5 +116,33 @@ describe("earning rules, stored and applied", () => {
     await expect(
       prisma.programSettings.update({ where: { shop }, data: { earnRate: "-1" } }),
     ).rejects.toThrow();
+  });
+});
+
+describe("switching inactivity expiry on", () => {
+  it("starts the period when the merchant chooses it, keeps it while unchanged, and clears it when off", async () => {
+    const shop = await installedShop();
+    const read = () => prisma.programSettings.findUniqueOrThrow({ where: { shop } });
+
+    const before = Date.now();
+    await updateEarningRules(shop, { ...rules, expiryMonths: 12 });
+    const switchedOn = (await read()).expiryEnabledAt!;
+    await updateEarningRules(shop, { ...rules, expiryMonths: 12, earnRate: "3" });
+    const unchanged = (await read()).expiryEnabledAt!;
+    await updateEarningRules(shop, { ...rules, expiryMonths: null });
+
+    expect(switchedOn.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(unchanged.getTime()).toBe(switchedOn.getTime());
+    expect(await read()).toMatchObject({ expiryMonths: null, expiryEnabledAt: null });
+  });
+
+  it("earning counts as activity: an order moves the member's last activity forward", async () => {
+    const shop = await installedShop();
+    const orderId = nextOrder++;
+
+    await earnedBy(shop, "orders/paid", { orderId, customerId: 9 });
+
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(Date.now() - member.lastActivityAt!.getTime()).toBeLessThan(60_000);
   });
 });

@@ -85,6 +85,7 @@ describe("refunds", () => {
       earnOnTestOrders: false,
       signupBonus: 0,
       birthdayBonus: 0,
+      expiryMonths: null,
     });
     const orderId = nextId++;
     await paid(shop, {

@@ -124,6 +124,7 @@ describe("changing the earning rules", () => {
     earnOnTestOrders: false,
     signupBonus: 0,
     birthdayBonus: 0,
+    expiryMonths: null,
   };
 
   it("accepts a valid change and drops duplicate exclusions", () => {
