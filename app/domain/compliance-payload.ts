@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ok, refuse, type Result } from "./result";
+import { describeIssues, ok, refuse, type Result } from "./result";
 
 const NumericId = z.union([
   z.number().int().nonnegative().refine(Number.isSafeInteger, "id is not exact"),
@@ -23,7 +23,7 @@ export interface CustomerPrivacyRequest {
 export function parseCustomerPrivacyRequest(payload: unknown): Result<CustomerPrivacyRequest> {
   const parsed = CustomerRequest.safeParse(payload);
   if (!parsed.success) {
-    return refuse(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    return refuse(describeIssues(parsed.error));
   }
   const { customer, orders_requested, orders_to_redact, data_request } = parsed.data;
   return ok({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ok, refuse, type Result } from "./result";
+import { describeIssues, ok, refuse, type Result } from "./result";
 
 const CustomerPayload = z.object({
   admin_graphql_api_id: z.string().regex(/^gid:\/\/shopify\/Customer\/\d+$/, "must be a Customer GID"),
@@ -19,9 +19,7 @@ export interface NewCustomer {
 export function parseCustomerPayload(payload: unknown): Result<NewCustomer> {
   const parsed = CustomerPayload.safeParse(payload);
   if (!parsed.success) {
-    return refuse(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; "),
-    );
+    return refuse(describeIssues(parsed.error));
   }
   const customer = parsed.data;
   return ok({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseCurrency, parseMoney, type CurrencyCode, type Money } from "./money";
 import type { OrderFacts, OrderLine } from "./order";
-import { ok, refuse, type Result } from "./result";
+import { describeIssues, ok, refuse, type Result } from "./result";
 
 // Largest single amount Tally accepts from a payload (1e12 major units): far
 // above any real order, small enough that arithmetic stays exact.
@@ -152,11 +152,4 @@ function parseLine(item: z.infer<typeof LineItem>, money: MoneyReader, field: st
     discountedTotal: { currency, minor: discountedMinor > 0n ? discountedMinor : 0n },
     tax: { currency, minor: taxMinor },
   });
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`)
-    .join("; ");
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatMinor, parseCurrency, parseMoney } from "./money";
-import { ok, refuse, type Result } from "./result";
+import { describeIssues, ok, refuse, type Result } from "./result";
 
 const Amount = z.union([z.string(), z.number()]);
 const MoneyBag = z.object({ shop_money: z.object({ amount: Amount, currency_code: z.string() }) });
@@ -49,9 +49,7 @@ export interface Refund {
 export function parseRefundPayload(payload: unknown): Result<Refund> {
   const parsed = RefundPayload.safeParse(payload);
   if (!parsed.success) {
-    return refuse(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; "),
-    );
+    return refuse(describeIssues(parsed.error));
   }
   const refund = parsed.data;
   const bags = [

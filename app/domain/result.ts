@@ -3,3 +3,13 @@ export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const refuse = <T = never>(reason: string): Result<T> => ({ ok: false, reason });
+
+/** A payload refusal that says which fields were wrong and why (the first few). */
+export function describeIssues(error: {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.map(String).join(".") || "payload"}: ${issue.message}`)
+    .join("; ");
+}
