@@ -34,8 +34,6 @@ export function formatDecimal(value: Decimal): string {
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
-export const formatEarnRate = formatDecimal;
-
 export type Rounding = "FLOOR" | "HALF_UP" | "CEIL";
 
 /**

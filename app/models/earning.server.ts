@@ -84,10 +84,10 @@ export async function awardOrders(shop: string, limit: number): Promise<number> 
     const outcomes = decisions.map((decision, index): [bigint, Settlement] => {
       const deliveryId = claimed[index]!.id;
       if ("settle" in decision) return [deliveryId, decision.settle];
-      const entryId = posted.get(decision.earn.key);
+      const entryId = postedBy(posted, decision.earn);
       return [
         deliveryId,
-        entryId !== undefined && posted.firstClaim.get(decision.earn.key) === deliveryId
+        entryId !== undefined
           ? { status: "PROCESSED", outcome: `earned ${decision.earn.points} points (entry ${entryId})` }
           : { status: "PROCESSED", outcome: `order already earned (${decision.earn.key})` },
       ];
@@ -138,7 +138,7 @@ async function recordEarnedOrders(
   earnings: Earning[],
   posted: Posted,
 ): Promise<void> {
-  const earned = earnings.filter((e) => posted.has(e.key) && posted.firstClaim.get(e.key) === e.deliveryId);
+  const earned = earnings.filter((e) => postedBy(posted, e) !== undefined);
   if (earned.length === 0) return;
   await tx.$executeRaw`
     UPDATE "OrderPoints" AS o
@@ -164,6 +164,14 @@ async function recordEarnedOrders(
 }
 
 type Posted = Map<string, bigint> & { firstClaim: Map<string, bigint>; memberOf: Map<string, string> };
+
+/**
+ * The entry this earning's delivery posted, if it was the one: a batch can
+ * hold the same order twice, and only the first delivery of it earned.
+ */
+function postedBy(posted: Posted, earning: Earning): bigint | undefined {
+  return posted.firstClaim.get(earning.key) === earning.deliveryId ? posted.get(earning.key) : undefined;
+}
 
 /**
  * Creates missing members, inserts the entries (ON CONFLICT DO NOTHING on the

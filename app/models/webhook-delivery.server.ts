@@ -17,9 +17,8 @@ export interface NewDelivery {
 
 export interface RecordedDelivery {
   id: bigint;
+  /** PENDING until a worker settles it; a redelivery of a settled webhook sees its final status. */
   status: DeliveryStatus;
-  /** False when Shopify delivered this X-Shopify-Webhook-Id before. */
-  firstDelivery: boolean;
 }
 
 interface Waiting {
@@ -65,9 +64,7 @@ async function flush(): Promise<void> {
     const byKey = new Map(recorded.map((r) => [`${r.shop}\n${r.webhookId}`, r]));
     for (const [key, items] of groups) {
       const row = byKey.get(key)!;
-      items.forEach((item, index) =>
-        item.resolve({ id: row.id, status: row.status, firstDelivery: row.inserted && index === 0 }),
-      );
+      for (const item of items) item.resolve({ id: row.id, status: row.status });
     }
   } catch (error) {
     for (const item of batch) item.reject(error);
@@ -94,7 +91,7 @@ function isDeadlock(error: unknown): boolean {
   return cause?.originalCode === "40P01";
 }
 
-type InsertedRow = { id: bigint; shop: string; webhookId: string; status: DeliveryStatus; inserted: boolean };
+type InsertedRow = { id: bigint; shop: string; webhookId: string; status: DeliveryStatus };
 
 function insertDeliveries(rows: Array<NewDelivery & { count: number }>): Promise<InsertedRow[]> {
   const column = <T>(pick: (row: NewDelivery & { count: number }) => T) => rows.map(pick);
@@ -117,7 +114,7 @@ function insertDeliveries(rows: Array<NewDelivery & { count: number }>): Promise
            payload, status, outcome, attempts)
     ON CONFLICT ("shop", "webhookId")
       DO UPDATE SET "attempts" = "WebhookDelivery"."attempts" + EXCLUDED."attempts"
-    RETURNING "id", "shop", "webhookId", "status", (xmax = 0) AS "inserted"`;
+    RETURNING "id", "shop", "webhookId", "status"`;
 }
 
 export interface ClaimedDelivery {
