@@ -1,22 +1,6 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { adminQuery, databaseUrl } from "../scripts/db/server";
 import { onCleanup } from "./cleanup";
-
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 /**
  * Creates an empty database named `<prefix>_<random>` and registers its drop,

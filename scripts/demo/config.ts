@@ -1,3 +1,5 @@
+import { databaseUrl } from "../db/server";
+
 // The local demo's fixed identity. The secret is public on purpose: it only
 // ever signs requests between the demo's own processes on this machine.
 export const DEMO = {
@@ -29,10 +31,7 @@ export function demoEnv(databaseUrl: string): Record<string, string> {
   };
 }
 
-export function demoDatabaseUrl(): string {
-  const server = new URL(
-    process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-  );
-  server.pathname = `/${DEMO.database}`;
-  return server.toString();
-}
+export const demoServerUrl = () =>
+  process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export const demoDatabaseUrl = () => databaseUrl(demoServerUrl(), DEMO.database);

@@ -2,7 +2,7 @@
 // and migrates the demo database, builds the app, starts the web app and the
 // worker, installs a demo shop the way Shopify does (session token → token
 // exchange), sends it a few paid orders, then stays up until Ctrl-C.
-import { appUrl, DEMO, demoDatabaseUrl, demoEnv } from "./config";
+import { appUrl, DEMO, demoDatabaseUrl, demoEnv, demoServerUrl } from "./config";
 import { checkServices, ensureBuilt, ensureDatabase } from "./prepare";
 import { startWeb, startWorker, waitForHttp } from "./processes";
 import { openAdmin, readBalance, sendPaidOrder } from "./requests";
@@ -15,7 +15,7 @@ const SEED_ORDERS: Array<[customerId: number, amount: string]> = [
 ];
 
 async function main() {
-  const serverUrl = process.env.DEMO_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const serverUrl = demoServerUrl();
   const databaseUrl = demoDatabaseUrl();
   const env = demoEnv(databaseUrl);
   await checkServices(serverUrl, env.REDIS_URL!);

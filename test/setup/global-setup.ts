@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrateDeploy } from "../../scripts/db/migrate-deploy";
+import { adminQuery, databaseUrl as urlOf } from "../../scripts/db/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,12 +23,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const database = `tally_test_${runId}`;
   const queuePrefix = `tally_test_${runId}`;
 
-  await admin(adminUrl, `CREATE DATABASE "${database}"`);
-  const databaseUrl = withDatabase(adminUrl, database);
+  await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
+  const databaseUrl = urlOf(adminUrl, database);
   try {
     await migrateDeploy({ databaseUrl, log: () => {} });
   } catch (error) {
-    await admin(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     throw error;
   }
 
@@ -38,25 +38,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     // FORCE terminates connections a test left open (an unclosed pool) first.
-    await admin(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await deleteQueueKeys(redisUrl, queuePrefix);
   };
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 // BullMQ leaves its keys behind; without this every run would add more to
