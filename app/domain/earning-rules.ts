@@ -25,6 +25,8 @@ export interface EarningRules {
   readonly excludedProductGids: ReadonlySet<string>;
   readonly earnOn: EarnEvent;
   readonly earnOnTestOrders: boolean;
+  /** Days order points stay pending before they can be spent; 0 = at once. */
+  readonly pendingDays: number;
   readonly ruleVersion: number;
 }
 
@@ -166,6 +168,11 @@ export const EarningRulesInput = z.object({
     .min(1, "At least 1 month, or leave empty for points that never expire")
     .max(60, "At most 60 months")
     .nullable(),
+  pendingDays: z
+    .number()
+    .int("Whole days only")
+    .min(0, "Use 0 for points that can be spent at once")
+    .max(365, "At most 365 days"),
 });
 
 export type EarningRulesChange = z.infer<typeof EarningRulesInput>;

@@ -59,8 +59,27 @@ export function targetReversal(state: OrderEarnState, refundedBase: bigint): num
   return Number((BigInt(state.earnedPoints) * refunded) / state.earnedBase);
 }
 
-/** Splits a reversal into what the balance covers now and what the member will owe. */
-export function splitReversal(points: number, balance: number): { taken: number; owed: number } {
-  const taken = Math.min(points, Math.max(balance, 0));
-  return { taken, owed: points - taken };
+export interface ReversalSplit {
+  /** Taken from what the order still holds pending: those points were never spendable. */
+  readonly fromPending: number;
+  /** Taken from the spendable balance. */
+  readonly taken: number;
+  /** What neither covers (already spent): recovered from future earnings. */
+  readonly owed: number;
+}
+
+/**
+ * Splits a reversal: the order's own pending points first, then the member's
+ * spendable balance, and what is left becomes a debt. Never takes a balance
+ * below zero.
+ */
+export function splitReversal(points: number, orderPending: number, balance: number): ReversalSplit {
+  const fromPending = Math.min(points, Math.max(orderPending, 0));
+  const taken = Math.min(points - fromPending, Math.max(balance, 0));
+  return { fromPending, taken, owed: points - fromPending - taken };
+}
+
+/** When points earned at `earnedAt` become spendable under a pending period of `days`. */
+export function releaseDate(earnedAt: Date, days: number): Date | null {
+  return days > 0 ? new Date(earnedAt.getTime() + days * 24 * 3600 * 1000) : null;
 }

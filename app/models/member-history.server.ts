@@ -4,6 +4,8 @@ export interface HistoryLine {
   at: string;
   kind: string;
   points: number;
+  /** What the entry did to the pending balance (pending earns, their reversals and release). */
+  pendingPoints: number;
   /** The sentence support reads: the rule, the order, the amounts. */
   reason: string;
   source: string | null;
@@ -13,6 +15,7 @@ export interface HistoryLine {
 export interface MemberHistory {
   customerGid: string;
   points: number;
+  pendingPoints: number;
   pointsOwed: number;
   lines: HistoryLine[];
 }
@@ -30,11 +33,13 @@ export async function memberHistory(shop: string, customerGid: string): Promise<
   return {
     customerGid,
     points: member.points,
+    pendingPoints: member.pendingPoints,
     pointsOwed: member.pointsOwed,
     lines: member.entries.map((entry) => ({
       at: entry.createdAt.toISOString(),
       kind: entry.kind,
       points: entry.points,
+      pendingPoints: entry.pendingPoints,
       reason: entry.reason,
       source: entry.source,
       details: entry.details,

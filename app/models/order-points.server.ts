@@ -55,7 +55,7 @@ export async function settleReversals(
     SELECT "id"::text, "points" FROM "Member"
     WHERE "shop" = ${shop} AND "customerGid" = ${order.customerGid} FOR UPDATE`;
   if (!member) throw new Error(`order ${orderGid} earned but its member is gone`);
-  const { taken, owed } = splitReversal(delta, member.points);
+  const { fromPending, taken, owed } = splitReversal(delta, order.pendingPoints, member.points);
   const details = {
     trigger,
     order: orderGid,
@@ -64,15 +64,23 @@ export async function settleReversals(
     refundedBase: refundedBase.toString(),
     cancelled: order.cancelled,
     totalReversed: target,
+    fromPending,
     owed,
   };
-  if (taken > 0) {
+  if (taken > 0 || fromPending > 0) {
+    const parts = [
+      fromPending ? `${fromPending} still pending` : "",
+      fromPending && taken ? `${taken} from the balance` : "",
+      owed ? `${owed} owed: the balance had ${member.points}` : "",
+    ].filter(Boolean);
+    const how = parts.length ? ` (${parts.join(", ")})` : "";
     await postEntry(tx, {
       shop,
       memberId: member.id,
       kind: "REVERSAL",
       points: -taken,
-      reason: `${trigger}: ${delta} of the ${order.earnedPoints} points this order earned taken back${owed ? ` (${owed} owed: the balance had ${member.points})` : ""}`,
+      pendingPoints: -fromPending,
+      reason: `${trigger}: ${delta} of the ${order.earnedPoints} points this order earned taken back${how}`,
       source: orderGid,
       idempotencyKey: `reversal:${orderGid}:${target}`,
       details,
@@ -86,9 +94,9 @@ export async function settleReversals(
   }
   await tx.orderPoints.update({
     where: { shop_orderGid: { shop, orderGid } },
-    data: { reversedPoints: target },
+    data: { reversedPoints: target, pendingPoints: { decrement: fromPending } },
   });
-  return `${trigger}: took back ${taken} points${owed ? `, ${owed} owed` : ""} (${target} of ${order.earnedPoints} in all)`;
+  return `${trigger}: took back ${fromPending + taken} points${fromPending ? ` (${fromPending} still pending)` : ""}${owed ? `, ${owed} owed` : ""} (${target} of ${order.earnedPoints} in all)`;
 }
 
 /** refunds/create: remember the refund once, and take back its share if the order has earned. */

@@ -22,6 +22,7 @@ export function rulesFrom(settings: ProgramSettings): EarningRules {
     excludedProductGids: new Set(settings.excludedProductGids),
     earnOn: settings.earnOn,
     earnOnTestOrders: settings.earnOnTestOrders,
+    pendingDays: settings.pendingDays,
     ruleVersion: settings.ruleVersion,
   };
 }
@@ -67,5 +68,6 @@ function toColumns(change: EarningRulesChange) {
     signupBonus: change.signupBonus,
     birthdayBonus: change.birthdayBonus,
     expiryMonths: change.expiryMonths,
+    pendingDays: change.pendingDays,
   };
 }

@@ -8,7 +8,8 @@ export interface ProxyRequest {
   loggedInCustomerId: string;
 }
 
-type Summary = { loggedIn: false } | { loggedIn: true; points: number };
+/** `points` can be spent now; `pendingPoints` are earned but still in the shop's pending period. */
+type Summary = { loggedIn: false } | { loggedIn: true; points: number; pendingPoints: number };
 
 export async function customerSummary(
   request: ProxyRequest,
@@ -19,6 +20,9 @@ export async function customerSummary(
     return { status: 400, json: { error: "bad_customer_id" } };
   }
   const customerGid = `gid://shopify/Customer/${request.loggedInCustomerId}`;
-  const points = await findMemberPoints(request.shop, customerGid);
-  return { status: 200, json: { loggedIn: true, points: points ?? 0 } };
+  const member = await findMemberPoints(request.shop, customerGid);
+  return {
+    status: 200,
+    json: { loggedIn: true, points: member?.points ?? 0, pendingPoints: member?.pendingPoints ?? 0 },
+  };
 }

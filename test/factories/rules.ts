@@ -15,6 +15,7 @@ export function earningRules(
     excludedProductGids: new Set(),
     earnOn: "ORDERS_PAID",
     earnOnTestOrders: false,
+    pendingDays: 0,
     ruleVersion: 1,
     ...rest,
   };

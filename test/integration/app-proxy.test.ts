@@ -39,7 +39,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
-    expect(await response.json()).toEqual({ loggedIn: true, points: 250 });
+    expect(await response.json()).toEqual({ loggedIn: true, points: 250, pendingPoints: 0 });
   });
 
   it("answers a guest with loggedIn false", async () => {
@@ -55,7 +55,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "123"));
 
-    expect(await response.json()).toEqual({ loggedIn: true, points: 0 });
+    expect(await response.json()).toEqual({ loggedIn: true, points: 0, pendingPoints: 0 });
   });
 
   it("rejects a bad signature before any database work", async () => {
@@ -100,7 +100,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, proxyRequest(shopB, "555"));
 
-    expect(await response.json()).toEqual({ loggedIn: true, points: 0 });
+    expect(await response.json()).toEqual({ loggedIn: true, points: 0, pendingPoints: 0 });
   });
 
   it("answers 404 for a shop that has not installed Tally", async () => {

@@ -21,6 +21,7 @@ const rules = {
   signupBonus: 0,
   birthdayBonus: 0,
   expiryMonths: null,
+  pendingDays: 0,
 };
 
 async function earnedBy(

@@ -1,15 +1,23 @@
 // Property: whatever Shopify sends, in whatever order, however often, every
-// member's balance equals a simple reference model.
+// member's balance equals a simple reference model. Deliveries go through the
+// real webhook routes; the real BullMQ worker drains them from Redis while
+// the test drains the same shop at the same time, as a second worker would.
+// Between waves members spend points, so clawbacks meet spent balances.
 //
 // CI runs 1,000 histories; by hand: PROPERTY_RUNS=20000 npx vitest run --project integration test/integration/ledger-property.test.ts
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { drainShop } from "~/jobs/drain-shop.server";
+import { postEntry } from "~/models/ledger.server";
+import { releaseDuePoints } from "~/models/pending-release.server";
 import { orderPayload } from "#test/factories/order";
 import { refundPayload } from "#test/factories/refund";
 import { installedShop } from "#test/support/shops";
-import { deliver, type Topic } from "#test/support/webhooks";
+import { waitFor } from "#test/support/wait";
+import { deliver, runWorkersDuringFile, type Topic } from "#test/support/webhooks";
+
+runWorkersDuringFile({ concurrency: 4 });
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1_000);
 
@@ -29,13 +37,24 @@ const historyArb = fc.record({
   // How many times each delivery is sent, and the order they are sent in.
   copies: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 40, maxLength: 40 }),
   seed: fc.integer(),
-  waves: fc.integer({ min: 1, max: 3 }),
+  waves: fc.integer({ min: 1, max: 4 }),
+  // Points a member tries to spend after each wave (capped at what they
+  // hold, so often everything): later refunds then meet a spent balance.
+  spends: fc.array(
+    fc.record({ member: fc.integer({ min: 0, max: 2 }), points: fc.integer({ min: 1, max: 100_000 }) }),
+    { minLength: 4, maxLength: 4 },
+  ),
+  pendingDays: fc.constantFrom(0, 0, 10),
 });
 
 type History = typeof historyArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** The reference model: earned minus the refunded share (rounded down, capped), nothing if cancelled. */
-function expectedBalances(history: History): number[] {
+/**
+ * The reference model: earned minus the refunded share (rounded down,
+ * capped), nothing if cancelled; less what was spent. A member's balance
+ * minus what they owe always equals it.
+ */
+function expectedNet(history: History, spent: number[]): number[] {
   const balances = [0, 0, 0];
   const [scaled, scale] = history.rate === "1" ? [1n, 1n] : history.rate === "0.1" ? [1n, 10n] : [25n, 10n];
   for (const order of history.orders) {
@@ -48,7 +67,7 @@ function expectedBalances(history: History): number[] {
     const taken = (earned * (refunded > base ? base : refunded)) / base;
     balances[order.member]! += Number(earned - taken);
   }
-  return balances;
+  return balances.map((balance, member) => balance - spent[member]!);
 }
 
 function deliveries(history: History, orderIdBase: number) {
@@ -106,6 +125,39 @@ function shuffle<T>(items: T[], seed: number): T[] {
 
 let orderIdBase = 8_000_000_000_000;
 
+const customer = (index: number) => `gid://shopify/Customer/${900 + index}`;
+
+/** Waits until the worker has settled every delivery of the shop. */
+const settled = (shop: string) =>
+  waitFor(
+    async () =>
+      (await prisma.webhookDelivery.count({ where: { shop, status: "PENDING" } })) === 0 || undefined,
+    {
+      what: `${shop}'s deliveries to settle`,
+    },
+  );
+
+/** A member spends up to `points` of what they hold (as a redemption will); returns what was spent. */
+async function spendUpTo(shop: string, index: number, points: number, wave: number): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const [member] = await tx.$queryRaw<Array<{ id: string; points: number }>>`
+      SELECT "id"::text, "points" FROM "Member" WHERE "shop" = ${shop} AND "customerGid" = ${customer(index)} FOR UPDATE`;
+    const spend = Math.min(points, member?.points ?? 0);
+    if (!member || spend === 0) return 0;
+    await postEntry(tx, {
+      shop,
+      memberId: member.id,
+      kind: "ADJUSTMENT",
+      points: -spend,
+      reason: "spent (property test)",
+      source: null,
+      idempotencyKey: `spend:${wave}:${index}`,
+      details: {},
+    });
+    return spend;
+  });
+}
+
 describe("the ledger under any history of order events", () => {
   it(
     `matches the reference model over ${RUNS} random histories delivered with duplicates, shuffled and concurrently`,
@@ -113,27 +165,46 @@ describe("the ledger under any history of order events", () => {
       await fc.assert(
         fc.asyncProperty(historyArb, async (history) => {
           const shop = await installedShop({ earnRate: history.rate });
+          await prisma.programSettings.update({
+            where: { shop },
+            data: { pendingDays: history.pendingDays },
+          });
           orderIdBase += 10;
           const sent = deliveries(history, orderIdBase);
+          const spent = [0, 0, 0];
           const waveSize = Math.ceil(sent.length / history.waves);
-          for (let start = 0; start < sent.length; start += waveSize) {
-            const wave = sent.slice(start, start + waveSize);
-            const answers = await Promise.all(wave.map((d) => deliver({ shop, ...d })));
+          for (let start = 0, wave = 0; start < sent.length; start += waveSize, wave++) {
+            const answers = await Promise.all(
+              sent.slice(start, start + waveSize).map((d) => deliver({ shop, ...d })),
+            );
             expect(answers.every((a) => a.status === 200)).toBe(true);
-            // The worker's processor, run the way the worker runs it.
+            // A second drain of the same shop, racing the worker's.
             await drainShop(shop);
+            await settled(shop);
+            const spend = history.spends[wave];
+            if (spend) spent[spend.member]! += await spendUpTo(shop, spend.member, spend.points, wave);
           }
 
-          expect(await prisma.webhookDelivery.count({ where: { shop, status: "PENDING" } })).toBe(0);
+          const net = expectedNet(history, spent);
+          if (history.pendingDays > 0) {
+            // Nothing was spendable yet; everything earned is pending.
+            for (const member of await prisma.member.findMany({ where: { shop } })) {
+              expect(member.points).toBe(0);
+            }
+            await releaseDuePoints(new Date(Date.now() + (history.pendingDays + 1) * 24 * 3600 * 1000));
+          }
           const members = await prisma.member.findMany({ where: { shop }, include: { entries: true } });
-          const expected = expectedBalances(history);
-          for (const [index, points] of expected.entries()) {
-            const member = members.find((m) => m.customerGid === `gid://shopify/Customer/${900 + index}`);
-            expect(member?.points ?? 0).toBe(points);
+          for (const [index, expected] of net.entries()) {
+            const member = members.find((m) => m.customerGid === customer(index));
+            expect((member?.points ?? 0) - (member?.pointsOwed ?? 0)).toBe(expected);
           }
           for (const member of members) {
             expect(member.points).toBeGreaterThanOrEqual(0);
+            expect(member.pendingPoints).toBe(0);
+            // Debts are repaid from earnings first: nobody holds points while owing.
+            expect(Math.min(member.points, member.pointsOwed)).toBe(0);
             expect(member.entries.reduce((sum, e) => sum + e.points, 0)).toBe(member.points);
+            expect(member.entries.reduce((sum, e) => sum + e.pendingPoints, 0)).toBe(member.pendingPoints);
           }
           const earns = await prisma.ledgerEntry.groupBy({
             by: ["source"],

@@ -86,6 +86,7 @@ describe("refunds", () => {
       signupBonus: 0,
       birthdayBonus: 0,
       expiryMonths: null,
+      pendingDays: 0,
     });
     const orderId = nextId++;
     await paid(shop, {

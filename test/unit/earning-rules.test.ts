@@ -125,6 +125,7 @@ describe("changing the earning rules", () => {
     signupBonus: 0,
     birthdayBonus: 0,
     expiryMonths: null,
+    pendingDays: 0,
   };
 
   it("accepts a valid change and drops duplicate exclusions", () => {
@@ -156,6 +157,15 @@ describe("changing the earning rules", () => {
     expect(parseEarningRulesChange({ ...valid, signupBonus: 2.5 }).fieldErrors?.signupBonus).toBe(
       "Whole points only",
     );
+  });
+
+  it("refuses a pending period that is negative, fractional or longer than a year", () => {
+    const pendingError = (pendingDays: number) =>
+      parseEarningRulesChange({ ...valid, pendingDays }).fieldErrors?.pendingDays;
+    expect(pendingError(-1)).toBe("Use 0 for points that can be spent at once");
+    expect(pendingError(1.5)).toBe("Whole days only");
+    expect(pendingError(366)).toBe("At most 365 days");
+    expect(pendingError(14)).toBeUndefined();
   });
 
   it("refuses absurd rates", () => {

@@ -1,6 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Refund } from "~/domain/refund-payload";
-import { eligibleRefund, splitReversal, targetReversal, type EarnSnapshot } from "~/domain/reversal";
+import {
+  eligibleRefund,
+  releaseDate,
+  splitReversal,
+  targetReversal,
+  type EarnSnapshot,
+} from "~/domain/reversal";
 
 const snapshot = (overrides: Partial<EarnSnapshot> = {}): EarnSnapshot => ({
   taxesIncluded: false,
@@ -80,8 +87,36 @@ describe("how much of an order's earn is taken back in all", () => {
 
 describe("a reversal against the balance", () => {
   it("takes what the balance holds and leaves the rest owed", () => {
-    expect(splitReversal(100, 30)).toEqual({ taken: 30, owed: 70 });
-    expect(splitReversal(20, 30)).toEqual({ taken: 20, owed: 0 });
-    expect(splitReversal(20, 0)).toEqual({ taken: 0, owed: 20 });
+    expect(splitReversal(100, 0, 30)).toEqual({ fromPending: 0, taken: 30, owed: 70 });
+    expect(splitReversal(20, 0, 30)).toEqual({ fromPending: 0, taken: 20, owed: 0 });
+    expect(splitReversal(20, 0, 0)).toEqual({ fromPending: 0, taken: 0, owed: 20 });
+  });
+
+  it("takes from the order's pending points first, then the spendable balance", () => {
+    expect(splitReversal(40, 100, 500)).toEqual({ fromPending: 40, taken: 0, owed: 0 });
+    expect(splitReversal(40, 25, 500)).toEqual({ fromPending: 25, taken: 15, owed: 0 });
+    expect(splitReversal(40, 25, 5)).toEqual({ fromPending: 25, taken: 5, owed: 10 });
+  });
+
+  it("always accounts for every point of the reversal", () => {
+    fc.assert(
+      fc.property(fc.nat(10_000), fc.nat(10_000), fc.nat(10_000), (points, pending, balance) => {
+        const split = splitReversal(points, pending, balance);
+        expect(split.fromPending + split.taken + split.owed).toBe(points);
+        expect(split.fromPending).toBeLessThanOrEqual(pending);
+        expect(split.taken).toBeLessThanOrEqual(balance);
+        expect(Math.min(split.fromPending, split.taken, split.owed)).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+});
+
+describe("the pending period", () => {
+  it("releases points the given number of days after they were earned", () => {
+    expect(releaseDate(new Date("2026-11-23T10:00:00Z"), 14)).toEqual(new Date("2026-12-07T10:00:00Z"));
+  });
+
+  it("has no release date when points are spendable at once", () => {
+    expect(releaseDate(new Date("2026-11-23T10:00:00Z"), 0)).toBeNull();
   });
 });
