@@ -80,6 +80,62 @@ export type FinancialStatus =
   | "REFUNDED"
   | "VOIDED";
 
+export interface TaxLineRecord {
+  title: string;
+  /** A proportion, as Shopify reports it (0.06 for 6 %). */
+  rate: number;
+  price: string;
+}
+
+export interface LineItemRecord {
+  id: string;
+  title: string;
+  /** null once the product is deleted, or for a custom item. */
+  productId: string | null;
+  quantity: number;
+  giftCard: boolean;
+  /** Unit price before discounts. */
+  price: string;
+  /** Allocated from order-level discounts, such as a code for an amount off the order. */
+  orderDiscount: string;
+  /** Allocated from automatic line-level (product) discounts. */
+  lineDiscount: string;
+  taxLines: TaxLineRecord[];
+}
+
+export interface ShippingLineRecord {
+  id: string;
+  title: string;
+  price: string;
+  discountedPrice: string;
+  taxLines: TaxLineRecord[];
+}
+
+export interface RefundLineRecord {
+  id: string;
+  lineItemId: string;
+  quantity: number;
+  subtotal: string;
+  tax: string;
+}
+
+export interface RefundShippingRecord {
+  id: string;
+  shippingLineId: string;
+  subtotal: string;
+  tax: string;
+}
+
+export interface RefundRecord {
+  id: string;
+  orderId: string;
+  createdAt: number;
+  lines: RefundLineRecord[];
+  shipping: RefundShippingRecord[];
+  /** What went back to the customer: subtotals, plus taxes unless prices include them. */
+  totalRefunded: string;
+}
+
 /** Money fields are decimal strings in shop currency; presentment amounts equal them. */
 export interface OrderRecord {
   id: string;
@@ -105,6 +161,15 @@ export interface OrderRecord {
   totalRefunded: string;
   currentSubtotalPrice: string;
   currentTotalPrice: string;
+  taxesIncluded: boolean;
+  fulfilled: boolean;
+  /**
+   * null when the order was seeded from totals alone: its line items, shipping lines and refunds
+   * are then unknown, and asking for them is an error rather than an empty list.
+   */
+  lines: LineItemRecord[] | null;
+  shippingLines: ShippingLineRecord[];
+  refunds: RefundRecord[];
 }
 
 /** DiscountCodeBasicInput and DiscountCodeFreeShippingInput, as far as the stand-in reads them. */

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "./clock";
 import { normalizeDecimal } from "./decimal";
 import { IdSequence } from "./ids";
 import { LeakyBucket, type BucketLimits } from "./leaky-bucket";
+import { buildOrderLines, type OrderTotals, type SeedLine, type SeedShipping } from "./order-lines";
 import type {
   AccessTokenRecord,
   CustomerRecord,
@@ -15,7 +16,11 @@ import type {
   ShopState,
   StoreCreditAccountRecord,
 } from "./records";
+import { applyRefund, type SeedRefund } from "./refunds";
 import type { RequestLogEntry } from "./request-log";
+import { orderPayload, refundPayload } from "./webhook-payloads";
+
+export type { SeedLine, SeedRefund, SeedShipping };
 
 export interface ShopifyStandInOptions {
   clock?: Clock;
@@ -63,6 +68,17 @@ export interface SeedOrder {
   totalRefunded?: string;
   currentSubtotalPrice?: string;
   currentTotalPrice?: string;
+  /**
+   * The order's line items; the money fields above not given are then derived from them. An
+   * order seeded without lines answers no line-level questions (GraphQL errors, no payload).
+   */
+  lines?: SeedLine[];
+  /** Needs `lines`. */
+  shippingLines?: SeedShipping[];
+  /** Whether prices include tax; defaults to false. */
+  taxesIncluded?: boolean;
+  /** displayFulfillmentStatus FULFILLED when true, UNFULFILLED (the default) otherwise. */
+  fulfilled?: boolean;
 }
 
 const MONEY_FIELDS = [
@@ -189,12 +205,24 @@ export class ShopifyStandIn {
     const state = this.state(domain);
     const createdAt = input.createdAt ? Date.parse(input.createdAt) : this.clock.now();
     const number = state.orders.size + 1001;
-    const money = (value: string | undefined, fallback: string) => normalizeDecimal(value ?? fallback);
-    const subtotal = money(input.subtotalPrice, "0.00");
-    const total = money(input.totalPrice, subtotal);
     const currencyCode = input.currencyCode ?? state.shop.currencyCode;
+    const taxesIncluded = input.taxesIncluded ?? false;
+    if (input.shippingLines && !input.lines) throw new Error("shippingLines need lines");
+    const id = this.ids.gid("Order");
+    const contents = input.lines
+      ? buildOrderLines(this.ids, {
+          lines: input.lines,
+          shippingLines: input.shippingLines ?? [],
+          taxesIncluded,
+          currencyCode,
+        })
+      : null;
+    const derived: Partial<OrderTotals> = contents?.totals ?? {};
+    const money = (value: string | undefined, fallback: string) => normalizeDecimal(value ?? fallback);
+    const subtotal = money(input.subtotalPrice, derived.subtotalPrice ?? "0.00");
+    const total = money(input.totalPrice, derived.totalPrice ?? subtotal);
     const order: OrderRecord = {
-      id: this.ids.gid("Order"),
+      id,
       name: `#${number}`,
       number,
       email: input.email ?? null,
@@ -211,12 +239,17 @@ export class ShopifyStandIn {
       tags: normalizeTags(input.tags ?? []),
       subtotalPrice: subtotal,
       totalPrice: total,
-      totalDiscounts: money(input.totalDiscounts, "0"),
-      totalTax: money(input.totalTax, "0"),
-      totalShippingPrice: money(input.totalShippingPrice, "0"),
+      totalDiscounts: money(input.totalDiscounts, derived.totalDiscounts ?? "0"),
+      totalTax: money(input.totalTax, derived.totalTax ?? "0"),
+      totalShippingPrice: money(input.totalShippingPrice, derived.totalShippingPrice ?? "0"),
       totalRefunded: money(input.totalRefunded, "0"),
       currentSubtotalPrice: money(input.currentSubtotalPrice, subtotal),
       currentTotalPrice: money(input.currentTotalPrice, total),
+      taxesIncluded,
+      fulfilled: input.fulfilled ?? false,
+      lines: contents?.lines ?? null,
+      shippingLines: contents?.shippingLines ?? [],
+      refunds: [],
     };
     if (order.customerId && !state.customers.has(order.customerId)) {
       throw new Error(`Order customer ${order.customerId} is not a customer of ${domain}`);
@@ -229,10 +262,12 @@ export class ShopifyStandIn {
   updateOrder(
     domain: string,
     id: string,
-    patch: Omit<SeedOrder, "createdAt" | "currencyCode" | "presentmentCurrencyCode">,
+    patch: Omit<
+      SeedOrder,
+      "createdAt" | "currencyCode" | "presentmentCurrencyCode" | "lines" | "shippingLines" | "taxesIncluded"
+    >,
   ): void {
-    const order = this.state(domain).orders.get(id);
-    if (!order) throw new Error(`No order ${id} in ${domain}`);
+    const order = this.order(domain, id);
     for (const key of MONEY_FIELDS) {
       const value = patch[key];
       if (value !== undefined) order[key] = normalizeDecimal(value);
@@ -246,7 +281,37 @@ export class ShopifyStandIn {
     if (patch.processedAt !== undefined) order.processedAt = Date.parse(patch.processedAt);
     if (patch.financialStatus) order.displayFinancialStatus = patch.financialStatus;
     if (patch.tags) order.tags = normalizeTags(patch.tags);
+    if (patch.fulfilled !== undefined) order.fulfilled = patch.fulfilled;
     order.updatedAt = patch.updatedAt ? Date.parse(patch.updatedAt) : this.clock.now();
+  }
+
+  order(domain: string, id: string): OrderRecord {
+    const order = this.state(domain).orders.get(id);
+    if (!order) throw new Error(`No order ${id} in ${domain}`);
+    return order;
+  }
+
+  /**
+   * Refunds part or all of an order as a merchant would in the admin (see refunds.ts for what it
+   * changes and what it refuses). Returns the Refund GID.
+   */
+  addRefund(domain: string, orderId: string, input: SeedRefund): string {
+    return applyRefund(this.ids, this.order(domain, orderId), input, this.clock.now());
+  }
+
+  /** The orders/paid webhook body for the order; orders/cancelled and orders/fulfilled share it. */
+  orderWebhookPayload(domain: string, orderId: string) {
+    return orderPayload(this.state(domain), this.order(domain, orderId));
+  }
+
+  /** The refunds/create webhook body for the refund. */
+  refundWebhookPayload(domain: string, refundId: string) {
+    const state = this.state(domain);
+    for (const order of state.orders.values()) {
+      const refund = order.refunds.find((r) => r.id === refundId);
+      if (refund) return refundPayload(state, order, refund);
+    }
+    throw new Error(`No refund ${refundId} in ${domain}`);
   }
 
   customer(domain: string, id: string): CustomerRecord | undefined {

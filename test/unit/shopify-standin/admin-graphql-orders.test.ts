@@ -68,4 +68,18 @@ describe("orders", () => {
 
     expect(body.errors[0].message).toBe("you must provide one of first or last");
   });
+
+  it("reads one order by id, answers null for an unknown one and refuses a malformed id", async () => {
+    const { standIn, graphql } = harness.fresh();
+    const id = standIn.addOrder(SHOP, { subtotalPrice: "12.00" });
+    const ORDER = `query Order($id: ID!) { order(id: $id) { id subtotalPriceSet { shopMoney { amount } } } }`;
+
+    const found = await graphql(ORDER, { id });
+    const missing = await graphql(ORDER, { id: "gid://shopify/Order/999999" });
+    const malformed = await graphql(ORDER, { id: "12" });
+
+    expect(found.body.data.order).toEqual({ id, subtotalPriceSet: { shopMoney: { amount: "12.0" } } });
+    expect(missing.body.data.order).toBeNull();
+    expect(malformed.body.errors[0].message).toBe("Invalid global id '12'");
+  });
 });

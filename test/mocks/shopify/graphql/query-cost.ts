@@ -7,8 +7,10 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLField,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -18,8 +20,9 @@ import {
 /**
  * Shopify's calculated query cost, approximately (shopify.dev "rate limits"): scalars and enums 0,
  * objects 1, connections 2 plus their page size times the cost of one node, each mutation 10.
- * Edges and PageInfo are free. Requested cost sizes connections by `first`/`last`; actual cost
- * counts what came back.
+ * Edges and PageInfo are free. Requested cost sizes connections by `first`/`last`, so nested
+ * connections multiply (orders(first: 10) { lineItems(first: 20) } charges 20 lines per order);
+ * actual cost counts what came back.
  */
 export const MUTATION_COST = 10;
 
@@ -92,7 +95,8 @@ function selectionCost(
 
     const free = named.name.endsWith("Edge") || named.name === "PageInfo";
     if (isList(field.type)) {
-      const items = walk.actual ? (child as unknown[]) : Array.from({ length: listSize }, () => undefined);
+      const size = walk.actual ? 0 : (truncatedTo(walk, field, selection) ?? listSize);
+      const items = walk.actual ? (child as unknown[]) : Array.from({ length: size }, () => undefined);
       for (const item of items) {
         if (walk.actual && item === null) continue;
         cost += (free ? 0 : 1) + selectionCost(walk, composite, selection.selectionSet, item, 1);
@@ -102,6 +106,20 @@ function selectionCost(
     cost += (free ? 0 : 1) + selectionCost(walk, composite, selection.selectionSet, child, listSize);
   }
   return cost;
+}
+
+/**
+ * Lists that take `first` without being connections (Order.refunds, LineItem.taxLines) are sized by
+ * it, like a connection's page; without it they count as one item.
+ */
+function truncatedTo(walk: Walk, field: GraphQLField<unknown, unknown>, selection: FieldNode): number | null {
+  if (!field.args.some((arg) => arg.name === "first")) return null;
+  try {
+    const first = getArgumentValues(field, selection, walk.variables).first;
+    return typeof first === "number" ? Math.max(0, first) : null;
+  } catch {
+    return null;
+  }
 }
 
 function isList(type: GraphQLOutputType): boolean {

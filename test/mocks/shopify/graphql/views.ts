@@ -16,6 +16,7 @@ import type {
 import { idConnection, numericId, type ConnectionArgs } from "./connection";
 import type { ResolverContext } from "./context";
 import { notImplemented } from "./errors";
+import { orderContentFields } from "./order-views";
 import { ordersConnection, type OrdersArgs } from "./orders-query";
 
 /*
@@ -247,6 +248,7 @@ export function orderView(ctx: ResolverContext, order: OrderRecord) {
     currentSubtotalPriceSet: bag(order.currentSubtotalPrice),
     currentTotalPriceSet: bag(order.currentTotalPrice),
     netPaymentSet: bag(netPayment),
+    ...orderContentFields(ctx, order, bag),
     ...metafieldAccessors(ctx, order.id),
   };
 }

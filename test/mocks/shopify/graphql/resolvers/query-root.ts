@@ -7,6 +7,7 @@ import {
   customerView,
   discountCodeNodeView,
   discountNodeView,
+  orderView,
   shopView,
 } from "../views";
 
@@ -28,6 +29,11 @@ export const queryRoot = {
   },
   orders: (args: OrdersArgs, ctx: ResolverContext) =>
     ordersConnection(ctx, [...ctx.state.orders.values()], args),
+  order: ({ id }: { id: string }, ctx: ResolverContext) => {
+    requireGid(id);
+    const order = ctx.state.orders.get(id);
+    return order ? orderView(ctx, order) : null;
+  },
   /** Deprecated in 2026-10 (refused unless the stand-in allows deprecated usage). */
   codeDiscountNode: ({ id }: { id: string }, ctx: ResolverContext) => {
     requireGid(id);
