@@ -133,17 +133,19 @@ export async function recoverOwed(
   shop: string,
   earnings: ReadonlyArray<{ memberId: string; key: string; points: number }>,
 ): Promise<void> {
-  const memberIds = [...new Set(earnings.map((e) => e.memberId))];
+  const memberIds = [...new Set(earnings.map((e) => e.memberId))].sort();
   if (memberIds.length === 0) return;
-  const owing = await tx.member.findMany({
-    where: { id: { in: memberIds }, pointsOwed: { gt: 0 } },
-    select: { id: true, pointsOwed: true },
-  });
-  const owed = new Map(owing.map((m) => [m.id, m.pointsOwed]));
+  // Locked and read now: a refund settled in this same transaction may
+  // already have taken some of the new points back.
+  const owing = await tx.$queryRaw<Array<{ id: string; points: number; pointsOwed: number }>>`
+    SELECT "id"::text, "points", "pointsOwed" FROM "Member"
+    WHERE "id" = ANY(${memberIds}::uuid[]) AND "pointsOwed" > 0 ORDER BY "id" FOR UPDATE`;
+  const state = new Map(owing.map((m) => [m.id, { owed: m.pointsOwed, balance: m.points }]));
   for (const earning of earnings) {
-    const debt = owed.get(earning.memberId) ?? 0;
-    const recovered = Math.min(debt, earning.points);
-    if (recovered === 0) continue;
+    const member = state.get(earning.memberId);
+    if (!member) continue;
+    const recovered = Math.min(member.owed, earning.points, member.balance);
+    if (recovered <= 0) continue;
     const result = await postEntry(tx, {
       shop,
       memberId: earning.memberId,
@@ -152,10 +154,11 @@ export async function recoverOwed(
       reason: `${recovered} owed points recovered from this earning`,
       source: earning.key,
       idempotencyKey: `recovery:${earning.key}`,
-      details: { recovered, owedBefore: debt },
+      details: { recovered, owedBefore: member.owed },
     });
     if (!result.posted) continue;
-    owed.set(earning.memberId, debt - recovered);
+    member.owed -= recovered;
+    member.balance -= recovered;
     await tx.member.update({
       where: { id: earning.memberId },
       data: { pointsOwed: { decrement: recovered } },

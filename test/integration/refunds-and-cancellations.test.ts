@@ -197,4 +197,39 @@ describe("a clawback that meets points already spent", () => {
       ["RECOVERY", -20],
     ]);
   });
+
+  it("recovers a debt only from what an earn leaves after its own early refund, never below zero", async () => {
+    // Found by the property test: the earn's early refund took the new points
+    // back, and recovery then tried to take the debt from an empty balance.
+    const shop = await installedShop();
+    const spentOrder = nextId++;
+    await paid(shop, { orderId: spentOrder, lines: [{ price: "100.00" }] });
+    const { id: memberId } = await member(shop);
+    await prisma.$transaction((tx) =>
+      postEntry(tx, {
+        shop,
+        memberId,
+        kind: "ADJUSTMENT",
+        points: -100,
+        reason: "spent",
+        source: null,
+        idempotencyKey: "spend-all",
+        details: {},
+      }),
+    );
+    await cancelled(shop, spentOrder);
+    const refundedFirst = nextId++;
+    await refunded(shop, { refundId: nextId++, orderId: refundedFirst, lines: [{ subtotal: "40.00" }] });
+
+    const earn = await paid(shop, { orderId: refundedFirst, lines: [{ price: "50.00" }] });
+
+    expect(earn.status).toBe("PROCESSED");
+    const after = await member(shop);
+    expect(after).toMatchObject({ points: 0, pointsOwed: 90 });
+    expect(after.entries.slice(-3).map((e) => [e.kind, e.points])).toEqual([
+      ["EARN", 50],
+      ["REVERSAL", -40],
+      ["RECOVERY", -10],
+    ]);
+  });
 });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_shop_subjectGid_idx" ON "WebhookDelivery"("shop", "subjectGid");
