@@ -15,6 +15,16 @@ const EnvSchema = z.object({
   // Lets tests and benchmarks run beside a live demo on one Redis.
   TALLY_QUEUE_PREFIX: z.string().min(1).default("tally"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  // How often each shop's recent orders are checked against the ledger
+  // through Admin GraphQL (0 turns it off), and how far back each check looks.
+  // Shopify retries a failed webhook for up to 48 hours, so 72 covers them all.
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int().nonnegative().default(60),
+  RECONCILE_LOOKBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(72),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

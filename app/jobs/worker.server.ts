@@ -4,6 +4,13 @@ import { findShopsWithStalePending } from "~/models/webhook-delivery.server";
 import { drainShop } from "./drain-shop.server";
 import { closeDailyQueue, DAILY_QUEUE, requestDailyRun, type DailyJob } from "./daily-queue.server";
 import { runDaily } from "./run-daily.server";
+import {
+  closeReconcileQueue,
+  RECONCILE_QUEUE,
+  requestReconciliations,
+  type ReconcileJob,
+} from "./reconcile-queue.server";
+import { runReconciliation } from "./run-reconciliation.server";
 import { createRedis } from "./redis.server";
 import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
 
@@ -17,8 +24,10 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** A delivery younger than this is assumed to still have its job. */
   sweepGraceMs?: number;
-  /** How often the day's scheduled work (birthday bonuses) runs. */
+  /** How often the day's scheduled work (pending release, birthday bonuses, expiry) runs. */
   scheduleEveryMs?: number;
+  /** How often every shop is reconciled against Shopify; 0 = never. Defaults to RECONCILE_EVERY_MINUTES. */
+  reconcileEveryMs?: number;
 }
 
 export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
@@ -49,15 +58,38 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
     console.error(`[worker] daily run ${job?.data.day} failed: ${error.message}`),
   );
 
+  // Few at a time: each spends the shop's Admin API bucket, not ours.
+  const reconcile = new Worker<ReconcileJob>(
+    RECONCILE_QUEUE,
+    async (job) => runReconciliation(job.data.shop),
+    {
+      connection: createRedis("worker"),
+      prefix: env.TALLY_QUEUE_PREFIX,
+      concurrency: 4,
+    },
+  );
+  reconcile.on("error", (error) => console.error(`[worker] ${error.message}`));
+  reconcile.on("failed", (job, error) =>
+    console.error(`[worker] reconciliation of ${job?.data.shop} failed: ${error.message}`),
+  );
+
   const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
   const scheduleEveryMs = options.scheduleEveryMs ?? 10 * 60_000;
   const scheduler = every(scheduleEveryMs, () => requestDailyRun(new Date(), scheduleEveryMs));
+  const reconcileEveryMs = options.reconcileEveryMs ?? env.RECONCILE_EVERY_MINUTES * 60_000;
+  const reconciler =
+    reconcileEveryMs > 0
+      ? every(reconcileEveryMs, async () => {
+          await requestReconciliations(new Date(), reconcileEveryMs);
+        })
+      : { stop() {} };
   return {
     async close() {
       sweeper.stop();
       scheduler.stop();
-      await Promise.all([worker.close(), daily.close()]);
-      await closeDailyQueue();
+      reconciler.stop();
+      await Promise.all([worker.close(), daily.close(), reconcile.close()]);
+      await Promise.all([closeDailyQueue(), closeReconcileQueue()]);
     },
   };
 }

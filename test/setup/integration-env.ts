@@ -15,6 +15,8 @@ const defaults: Record<string, string> = {
   SHOPIFY_APP_URL: "https://tally.test",
   SCOPES: "read_orders,read_customers,write_customers",
   NODE_ENV: "test",
+  // Test shops are not on any Shopify; reconciliation tests run it themselves.
+  RECONCILE_EVERY_MINUTES: "0",
 };
 for (const [name, value] of Object.entries(defaults)) {
   process.env[name] ??= value;
