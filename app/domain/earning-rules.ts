@@ -32,7 +32,15 @@ export interface EarningRules {
 
 export type EarnDecision =
   | { kind: "earn"; points: number; base: Money; reason: string; details: Record<string, unknown> }
-  | { kind: "skip"; status: "IGNORED" | "PROCESSED"; reason: string };
+  | { kind: "skip"; status: "IGNORED" | "PROCESSED" | "REJECTED"; reason: string };
+
+/**
+ * Most points one order may earn. Far above any real order (a million
+ * dollars at 100 points per dollar), and far below what a balance column
+ * holds, so an absurd order is refused with a reason instead of failing the
+ * batch it arrived in.
+ */
+export const MAX_POINTS_PER_ORDER = 100_000_000;
 
 const EVENT_TOPIC: Record<EarnEvent, string> = {
   ORDERS_PAID: "orders/paid",
@@ -75,8 +83,15 @@ export function decideEarning(
   }
 
   const { base, excludedLines } = eligibleBase(order, rules);
-  const points = pointsFor(base, rules.rate, multiplier, rules.rounding);
   const amount = `${formatMinor(base)} ${order.currency}`;
+  const points = safePoints(() => pointsFor(base, rules.rate, multiplier, rules.rounding));
+  if (points === null || points > MAX_POINTS_PER_ORDER) {
+    return {
+      kind: "skip",
+      status: "REJECTED",
+      reason: `order would earn more than ${MAX_POINTS_PER_ORDER.toLocaleString("en-US")} points on ${amount}: refused for review`,
+    };
+  }
   if (points === 0) return { kind: "skip", status: "PROCESSED", reason: `order earns 0 points on ${amount}` };
 
   const rate = formatDecimal(rules.rate);
@@ -131,6 +146,15 @@ function eligibleBase(order: OrderFacts, rules: EarningRules): { base: Money; ex
     if (!order.taxesIncluded && rules.includeTax) minor += order.shippingTax.minor;
   }
   return { base: { currency: order.currency, minor: minor > 0n ? minor : 0n }, excludedLines };
+}
+
+function safePoints(compute: () => number): number | null {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
 
 const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;

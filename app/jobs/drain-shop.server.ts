@@ -4,7 +4,8 @@ import type { NewCustomer } from "~/domain/customer-payload";
 import type { Refund } from "~/domain/refund-payload";
 import { recordCancellation, recordRefund } from "~/models/order-points.server";
 import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
-import { awardOrders, type Settlement } from "~/models/earning.server";
+import { describeError, isRefusedByDatabase } from "~/models/database-errors.server";
+import { awardOrders, pendingOrderDeliveries, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
 import { welcomeMember } from "~/models/welcome.server";
 
@@ -18,22 +19,59 @@ const BATCH = 500;
 export async function drainShop(shop: string): Promise<number> {
   let processed = 0;
   for (;;) {
-    const orders = await awardOrders(shop, BATCH);
+    const orders = await awardOrdersIsolatingRefusals(shop);
     const others = await processOtherTopics(shop);
     processed += orders + others;
     if (orders < BATCH && others === 0) return processed;
   }
 }
 
+/**
+ * A batch the database refuses (a value out of range, a CHECK) would be
+ * refused again on every retry and hold up the whole shop. So the batch is
+ * retried one delivery at a time, and a delivery refused on its own is
+ * marked FAILED with the database's reason, for support to see, while the
+ * rest post. Transient errors still fail the job, for BullMQ to retry.
+ */
+async function awardOrdersIsolatingRefusals(shop: string): Promise<number> {
+  try {
+    return await awardOrders(shop, BATCH);
+  } catch (error) {
+    if (!isRefusedByDatabase(error)) throw error;
+  }
+  let count = 0;
+  for (const id of await pendingOrderDeliveries(shop, BATCH)) {
+    try {
+      count += await awardOrders(shop, 1, id);
+    } catch (error) {
+      if (!isRefusedByDatabase(error)) throw error;
+      await failDelivery(shop, id, error);
+      count++;
+    }
+  }
+  return count;
+}
+
 /** Other topics are rarer: one at a time, each in its own transaction. */
 async function processOtherTopics(shop: string): Promise<number> {
   let count = 0;
   for (let delivery = await claimNextPending(shop); delivery; delivery = await claimNextPending(shop)) {
-    const settlement = await settle(delivery);
-    await settleDelivery(delivery.id, settlement.status, settlement.outcome);
+    try {
+      const settlement = await settle(delivery);
+      await settleDelivery(delivery.id, settlement.status, settlement.outcome);
+    } catch (error) {
+      if (!isRefusedByDatabase(error)) throw error;
+      await failDelivery(shop, delivery.id, error);
+    }
     count++;
   }
   return count;
+}
+
+async function failDelivery(shop: string, id: bigint, error: unknown): Promise<void> {
+  const reason = `the database refused it: ${describeError(error)}`;
+  console.error(`[worker] delivery ${id} of ${shop} FAILED: ${reason}`);
+  await settleDelivery(id, "FAILED", reason);
 }
 
 function settle(delivery: ClaimedDelivery): Promise<Settlement> {

@@ -18,14 +18,15 @@ interface ClaimedDelivery {
  *
  * Claims up to `limit` pending order deliveries of one shop (SKIP LOCKED, so
  * concurrent drains never share a delivery), earns on them and settles every
- * claimed delivery with what happened, all in one transaction. Returns how
- * many were claimed.
+ * claimed delivery with what happened, all in one transaction (`onlyId`
+ * narrows the claim to one delivery). Returns how many were claimed.
  */
-export async function awardOrders(shop: string, limit: number): Promise<number> {
+export async function awardOrders(shop: string, limit: number, onlyId?: bigint): Promise<number> {
   return prisma.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<ClaimedDelivery[]>`
       SELECT "id", "topic", "payload" FROM "WebhookDelivery"
       WHERE "shop" = ${shop} AND "status" = 'PENDING' AND "topic" IN ('ORDERS_PAID', 'ORDERS_FULFILLED')
+        AND (${onlyId?.toString() ?? null}::bigint IS NULL OR "id" = ${onlyId?.toString() ?? null}::bigint)
       ORDER BY "id" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
     if (claimed.length === 0) return 0;
@@ -78,4 +79,15 @@ function settle(outcome: EarnOutcome): Settlement {
     case "skipped":
       return { status: outcome.status, outcome: outcome.reason };
   }
+}
+
+/** The shop's pending order deliveries, oldest first: what a batch would claim. */
+export async function pendingOrderDeliveries(shop: string, limit: number): Promise<bigint[]> {
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { shop, status: "PENDING", topic: { in: ["ORDERS_PAID", "ORDERS_FULFILLED"] } },
+    orderBy: { id: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
 }

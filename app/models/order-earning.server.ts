@@ -21,7 +21,7 @@ export interface OrderReport {
 export type EarnOutcome =
   | { kind: "earned"; points: number; entryId: bigint; pending: boolean }
   | { kind: "already"; key: string }
-  | { kind: "skipped"; status: "IGNORED" | "PROCESSED"; reason: string };
+  | { kind: "skipped"; status: "IGNORED" | "PROCESSED" | "REJECTED"; reason: string };
 
 interface Earning {
   report: number;

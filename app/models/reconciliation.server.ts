@@ -109,7 +109,8 @@ interface Gaps {
  * What the ledger missed about a page of orders. An earn counts as seen once
  * the order has earned or a delivery of the shop's earn event for it was
  * accepted (even if it earned nothing); a delivery that was rejected as
- * malformed is not, so the order's real data gets a second chance here.
+ * malformed, or that the database refused, is not, so the order's real data
+ * gets a second chance here.
  */
 async function findGaps(shop: string, rules: EarningRules, page: GqlOrderSummary[]): Promise<Gaps> {
   const gids = page.map((o) => o.id);
@@ -119,7 +120,12 @@ async function findGaps(shop: string, rules: EarningRules, page: GqlOrderSummary
       select: { orderGid: true, earned: true, cancelled: true },
     }),
     prisma.webhookDelivery.findMany({
-      where: { shop, subjectGid: { in: gids }, topic: rules.earnOn, status: { not: "REJECTED" } },
+      where: {
+        shop,
+        subjectGid: { in: gids },
+        topic: rules.earnOn,
+        status: { notIn: ["REJECTED", "FAILED"] },
+      },
       select: { subjectGid: true },
     }),
     prisma.orderRefund.findMany({ where: { shop, orderGid: { in: gids } }, select: { refundGid: true } }),

@@ -57,6 +57,16 @@ describe("earning rules", () => {
     expect(points(decide({ lines: [{ price: "25.00" }] }, { minimumSubtotal: "25" }))).toBe(25);
   });
 
+  it("refuses an order that would earn an absurd number of points, and says why", () => {
+    const decision = decide({ lines: [{ price: "900000000.00" }] }, { rate: "10000" });
+    expect(decision).toEqual({
+      kind: "skip",
+      status: "REJECTED",
+      reason: "order would earn more than 100,000,000 points on 900000000.00 USD: refused for review",
+    });
+    expect(points(decide({ lines: [{ price: "10000.00" }] }, { rate: "10000" }))).toBe(100_000_000);
+  });
+
   it("leaves excluded products out of the base and names their lines", () => {
     const decision = decide(
       {

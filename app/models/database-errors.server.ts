@@ -1,0 +1,23 @@
+// PostgreSQL SQLSTATE classes 22 (data exception: a value out of range) and
+// 23 (integrity constraint violation: a CHECK, a foreign key) mean the
+// database refused this data and will refuse it again; anything else
+// (deadlocks, lost connections, serialization failures) may pass on retry.
+const REFUSED_BY_DATA = /\b(?:Code|code|SQLSTATE)\W{0,3}(2[23][0-9A-Z]{3})\b/;
+
+/** Whether retrying the same work can never succeed: the database refused its data. */
+export function isRefusedByDatabase(error: unknown): boolean {
+  for (let cause: unknown = error, depth = 0; cause && depth < 5; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+    if (cause instanceof Error && REFUSED_BY_DATA.test(cause.message)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The first line of an error, for a delivery's outcome. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const refused = /Message: `([^`]+)`/.exec(message);
+  return refused?.[1] ?? message.trim().split("\n").at(-1)!.slice(0, 300);
+}
