@@ -19,6 +19,10 @@ export interface BenchConfig {
   workerConcurrency: number;
   /** Distinct customers the orders are spread over. */
   customers: number;
+  /** Orders the reconciliation backfill benchmark posts, the customers they come from, and orders per transaction. */
+  backfillOrders: number;
+  backfillCustomers: number;
+  backfillChunk: number;
   /** pgbench clients and threads for the TPC-B baseline. */
   pgbenchClients: number;
   pgbenchThreads: number;
@@ -35,6 +39,9 @@ export function readConfig(): BenchConfig {
     connections: positiveInt("BENCH_CONNECTIONS", 16),
     workerConcurrency: positiveInt("WORKER_CONCURRENCY", 16),
     customers: positiveInt("BENCH_CUSTOMERS", 300),
+    backfillOrders: positiveInt("BENCH_BACKFILL_ORDERS", 100_000),
+    backfillCustomers: positiveInt("BENCH_BACKFILL_CUSTOMERS", 20_000),
+    backfillChunk: positiveInt("BENCH_BACKFILL_CHUNK", 2_000),
     pgbenchClients: 8,
     pgbenchThreads: 2,
     // Fixed to this machine on purpose: the load is only ever aimed at 127.0.0.1.
