@@ -97,46 +97,18 @@ const perThousand = (seconds: number, entries: number) => num((seconds * 1_000_0
 
 // What each statement of earnOrders (app/models/order-earning.server.ts) is
 // for; a statement not listed here is shown by its SQL alone.
-const STEP_PURPOSE: Record<string, string> = {
-  'INSERT INTO "OrderPoints"': "create the orders' rows",
-  'SELECT … FROM "OrderPoints"': "lock the orders' rows (FOR UPDATE)",
-  'WITH … INSERT INTO "Member"': "create missing members, read every member's id",
-  'INSERT INTO "LedgerEntry"': "insert the EARN entries (ON CONFLICT DO NOTHING, RETURNING)",
-  'UPDATE "Member"': "add the points to the balances",
-  'UPDATE "OrderPoints"': "mark the orders earned, with their snapshot",
-  "orderRefund.findMany": "refunds that arrived before the earn",
-  'SELECT … FROM "Member"': "lock members who owe points (recoverOwed)",
-  BEGIN: "open the transaction",
-  COMMIT: "commit",
-};
-
 function backfillLines(b: BackfillResult): string[] {
   const { path, baseline, check } = b;
-  const inStatements = path.steps.reduce((sum, step) => sum + step.seconds, 0);
-  const steps = [
-    {
-      label: "mapping the GraphQL orders (`orderFromGraphql`)",
-      calls: path.chunks,
-      seconds: path.mappingSeconds,
-    },
-    ...path.steps.map((step) => {
-      const purpose = STEP_PURPOSE[step.label];
-      return { ...step, label: `\`${step.label}\`${purpose ? `: ${purpose}` : ""}` };
-    }),
-    {
-      label: "JavaScript between the statements (decisions, building the parameters)",
-      calls: path.chunks,
-      seconds: path.transactionSeconds - inStatements,
-    },
-  ];
   return [
     "## Reconciliation backfill",
     "",
-    "When reconciliation finds orders the webhooks missed, it maps Admin GraphQL's orders with",
-    "`orderFromGraphql` and posts them with `earnOrders` in one transaction (app/models/reconciliation.server.ts).",
+    "When reconciliation finds orders the webhooks missed, it posts them through `backfillOrders`",
+    "(app/models/backfill.server.ts): Admin GraphQL's orders mapped with `orderFromGraphql`, then `earnOrders`",
+    "in one transaction per chunk, one statement per chunk for orders, members, entries and balances, the",
+    "next chunk mapped while the current one is written.",
     `This benchmark runs that path on ${num(b.orders)} paid orders of one shop (1–3 line items each, from`,
     `${num(b.customers)} customers, default earning rules) on a fresh migrated database of its own, ${num(b.chunk)} orders per`,
-    "transaction, one transaction at a time, in a process of its own (`NODE_ENV=production`) after a warm-up",
+    "transaction, in a process of its own (`NODE_ENV=production`) after a warm-up",
     "on another shop. Building the GraphQL nodes stands in for Shopify's answer and is not timed; mapping",
     "them, deciding the points, members, order rows, entries, balances and the commit are.",
     "",
@@ -156,7 +128,6 @@ function backfillLines(b: BackfillResult): string[] {
     `| **Entries per second** | **${num(path.entriesPerSecond)}/s** | **${num(baseline.entriesPerSecond)}/s** |`,
     `| Ratio | **${num(backfillRatio(b), 2)}×** | 1× |`,
     `| Time for ${num(b.orders)} entries | ${num(path.seconds, 1)} s | ${num(baseline.seconds, 1)} s |`,
-    `| Slowest transaction (${num(b.chunk)} orders) | ${num(path.slowestChunkSeconds * 1000)} ms | |`,
     `| Node CPU, ms per 1,000 entries | ${perThousand(path.nodeCpuSeconds, b.orders)} | ${perThousand(baseline.nodeCpuSeconds, b.orders)} |`,
     `| PostgreSQL CPU, ms per 1,000 entries | ${perThousand(path.postgresCpuSeconds, b.orders)} | ${perThousand(baseline.postgresCpuSeconds, b.orders)} |`,
     "",
@@ -164,15 +135,6 @@ function backfillLines(b: BackfillResult): string[] {
     "checkpointer), as in the ingest CPU tables.",
     "",
     `Each entry carries a ${num(baseline.reasonBytes)}-byte reason and ${num(baseline.detailsBytes)} bytes of details JSON.`,
-    "",
-    "Where the path's time goes, as the app awaits each statement (Prisma's work on it included):",
-    "",
-    "| Step | Calls | ms per 1,000 entries | Share |",
-    "|---|---:|---:|---:|",
-    ...steps.map(
-      (step) =>
-        `| ${step.label} | ${num(step.calls)} | ${perThousand(step.seconds, b.orders)} | ${num((step.seconds / path.seconds) * 100)} % |`,
-    ),
     "",
     `- EARN entries: ${num(check.earnEntries)} for ${num(b.orders)} orders (earnOrders reported ${num(path.earned)} earned); other entries: ${num(check.otherEntries)}.`,
     `- Orders marked earned: ${num(check.ordersEarned)}; members: ${num(check.members)}.`,

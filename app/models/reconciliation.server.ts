@@ -1,7 +1,6 @@
 import { prisma } from "~/db.server";
 import type { EarningRules } from "~/domain/earning-rules";
 import {
-  orderFromGraphql,
   reachedEarnEvent,
   refundFromGraphql,
   type GqlOrder,
@@ -9,7 +8,7 @@ import {
 } from "~/domain/order-graphql";
 import type { AdminClient } from "~/services/admin-client.server";
 import { fetchOrder, MAX_REFUND_LINES, ordersUpdatedSince } from "~/services/recent-orders.server";
-import { earnOrders, type OrderReport } from "./order-earning.server";
+import { backfillOrders } from "./backfill.server";
 import { recordCancellation, recordRefund } from "./order-points.server";
 import { rulesFrom } from "./program.server";
 
@@ -150,7 +149,7 @@ async function findGaps(shop: string, rules: EarningRules, page: GqlOrderSummary
   return gaps;
 }
 
-/** Earns the orders the ledger missed, in one transaction through the webhooks' earn path. */
+/** Earns the orders the ledger missed through the backfill path (the webhooks' earn path, in bulk). */
 async function earnMissed(
   shop: string,
   rules: EarningRules,
@@ -158,14 +157,7 @@ async function earnMissed(
   now: Date,
   report: ReconciliationReport,
 ): Promise<number> {
-  const reports: OrderReport[] = [];
-  for (const order of orders) {
-    const facts = orderFromGraphql(order);
-    if (facts.ok)
-      reports.push({ event: rules.earnOn, order: facts.value, origin: { via: "reconciliation" } });
-    else report.refused.push(`${order.id}: ${facts.reason}`);
-  }
-  if (reports.length === 0) return 0;
-  const outcomes = await prisma.$transaction((tx) => earnOrders(tx, shop, rules, reports, now));
-  return outcomes.filter((o) => o.kind === "earned").length;
+  const result = await backfillOrders(shop, rules, [orders], { via: "reconciliation" }, now);
+  report.refused.push(...result.refused);
+  return result.earned;
 }
