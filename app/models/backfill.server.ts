@@ -2,7 +2,12 @@ import { setImmediate as yieldToIo } from "node:timers/promises";
 import { prisma } from "~/db.server";
 import type { EarningRules } from "~/domain/earning-rules";
 import { orderFromGraphql, type GqlOrder } from "~/domain/order-graphql";
-import { earnOrders, type OrderReport } from "./order-earning.server";
+import {
+  postPrepared,
+  prepareEarnings,
+  type OrderReport,
+  type PreparedEarnings,
+} from "./order-earning.server";
 
 export interface BackfillResult {
   earned: number;
@@ -16,9 +21,10 @@ const MAP_SLICE = 100;
 
 /**
  * Earns orders read back from Shopify (reconciliation's gaps, or a whole
- * history), one transaction per chunk through earnOrders, the same keyed path
- * webhooks take. Mapping and validating the next chunk overlaps writing the
- * current one: Node and PostgreSQL each get a core instead of taking turns.
+ * history), one transaction per chunk through earnOrders' two halves, the
+ * same keyed path webhooks take. Mapping, validating and deciding the next
+ * chunk overlaps writing the current one: Node and PostgreSQL each get a core
+ * instead of taking turns.
  */
 export async function backfillOrders(
   shop: string,
@@ -31,15 +37,16 @@ export async function backfillOrders(
   let writing: Promise<number> | null = null;
   for await (const chunk of chunks) {
     const reports = await reportsFor(chunk, rules, origin, result.refused);
+    const prepared = await prepareEarnings(shop, rules, reports, now);
     if (writing) result.earned += await writing;
-    writing = reports.length === 0 ? null : write(shop, rules, reports, now);
+    writing = write(shop, prepared);
   }
   if (writing) result.earned += await writing;
   return result;
 }
 
-async function write(shop: string, rules: EarningRules, reports: OrderReport[], now: Date): Promise<number> {
-  const outcomes = await prisma.$transaction((tx) => earnOrders(tx, shop, rules, reports, now));
+async function write(shop: string, prepared: PreparedEarnings): Promise<number> {
+  const outcomes = await prisma.$transaction((tx) => postPrepared(tx, shop, prepared));
   return outcomes.filter((o) => o.kind === "earned").length;
 }
 

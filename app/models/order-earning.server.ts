@@ -1,3 +1,4 @@
+import { setImmediate as yieldToIo } from "node:timers/promises";
 import { decideEarning, type EarnEvent, type EarningRules } from "~/domain/earning-rules";
 import type { OrderFacts } from "~/domain/order";
 import { ONE, type Decimal } from "~/domain/points";
@@ -23,7 +24,7 @@ export type EarnOutcome =
   | { kind: "already"; key: string }
   | { kind: "skipped"; status: "IGNORED" | "PROCESSED" | "REJECTED"; reason: string };
 
-interface Earning {
+export interface Earning {
   customerGid: string;
   points: number;
   baseMinor: bigint;
@@ -59,21 +60,57 @@ export async function earnOrders(
   reports: readonly OrderReport[],
   now: Date = new Date(),
 ): Promise<EarnOutcome[]> {
-  if (reports.length === 0) return [];
+  return postPrepared(tx, shop, await prepareEarnings(shop, rules, reports, now));
+}
+
+/** A batch decided and serialized, ready to post: the part of earnOrders that needs no transaction. */
+export interface PreparedEarnings {
+  decisions: Array<EarnOutcome | Earning>;
+  earnings: Earning[];
+  /** The statement's input document. */
+  payload: string;
+}
+
+// Decisions made between two looks at the event loop, so a transaction in
+// flight keeps moving while a backfill prepares its next chunk.
+const DECIDE_SLICE = 200;
+
+/**
+ * Decides what each report earns and serializes the batch. Separate from
+ * posting so a backfill can prepare the next chunk while the current one is
+ * written.
+ */
+export async function prepareEarnings(
+  shop: string,
+  rules: EarningRules,
+  reports: readonly OrderReport[],
+  now: Date = new Date(),
+): Promise<PreparedEarnings> {
   const customers = reports.flatMap((r) => (r.order.customerGid ? [r.order.customerGid] : []));
   const multipliers = await earnMultipliers(shop, [...new Set(customers)]);
   const releaseAt = releaseDate(now, rules.pendingDays);
 
   // The first report of an order is the one that may earn; the others see its outcome.
-  const first = new Map<string, number>();
-  const decisions = reports.map((report, index): EarnOutcome | Earning => {
-    const earlier = first.get(report.order.orderGid);
-    if (earlier !== undefined) return { kind: "already", key: earnKeyFor(report.order.orderGid) };
-    first.set(report.order.orderGid, index);
-    return decide(report, rules, multipliers, releaseAt);
-  });
+  const first = new Set<string>();
+  const decisions: Array<EarnOutcome | Earning> = [];
+  for (const [index, report] of reports.entries()) {
+    if (index > 0 && index % DECIDE_SLICE === 0) await yieldToIo();
+    const orderGid = report.order.orderGid;
+    if (first.has(orderGid)) {
+      decisions.push({ kind: "already", key: earnKeyFor(orderGid) });
+      continue;
+    }
+    first.add(orderGid);
+    decisions.push(decide(report, rules, multipliers, releaseAt));
+  }
   const earnings = decisions.filter((d): d is Earning => !("kind" in d));
-  const posted = await postEarnings(tx, shop, earnings);
+  return { decisions, earnings, payload: JSON.stringify(earnings.map(statementRow)) };
+}
+
+/** Posts a prepared batch in the caller's transaction; one outcome per report, in order. */
+export async function postPrepared(tx: Tx, shop: string, prepared: PreparedEarnings): Promise<EarnOutcome[]> {
+  const { decisions, earnings } = prepared;
+  const posted = await postEarnings(tx, shop, earnings, prepared.payload);
   await afterEarning(tx, shop, earnings, posted);
 
   return decisions.map((decision): EarnOutcome => {
@@ -91,6 +128,19 @@ export async function earnOrders(
     return { kind: "already", key: decision.key };
   });
 }
+
+const statementRow = (e: Earning) => ({
+  o: e.source,
+  c: e.customerGid,
+  p: e.releaseAt ? 0 : e.points,
+  q: e.releaseAt ? e.points : 0,
+  r: e.reason,
+  k: e.key,
+  d: e.details,
+  b: e.baseMinor.toString(),
+  cur: e.currency,
+  ra: e.releaseAt?.toISOString() ?? null,
+});
 
 function decide(
   report: OrderReport,
@@ -124,6 +174,8 @@ interface Posted {
   /** Entry id by idempotency key, for the earnings that posted. */
   entries: Map<string, bigint>;
   memberOf: Map<string, string>;
+  /** Members who owe points, as of their row locked by this batch. */
+  owing: Set<string>;
   /** Orders that did not earn because they were cancelled first. */
   cancelled: Set<string>;
 }
@@ -134,33 +186,14 @@ interface Posted {
  * Node side. Rows are taken in key order so concurrent batches lock orders
  * and members in the same order.
  */
-async function postEarnings(tx: Tx, shop: string, earnings: Earning[]): Promise<Posted> {
-  const posted: Posted = { entries: new Map(), memberOf: new Map(), cancelled: new Set() };
+async function postEarnings(tx: Tx, shop: string, earnings: Earning[], payload: string): Promise<Posted> {
+  const posted: Posted = { entries: new Map(), memberOf: new Map(), owing: new Set(), cancelled: new Set() };
   if (earnings.length === 0) return posted;
-  const rows = earnings.map((e) => ({
-    o: e.source,
-    c: e.customerGid,
-    p: e.releaseAt ? 0 : e.points,
-    q: e.releaseAt ? e.points : 0,
-    r: e.reason,
-    k: e.key,
-    d: e.details,
-    b: e.baseMinor.toString(),
-    cur: e.currency,
-    ra: e.releaseAt?.toISOString() ?? null,
-  }));
-  const result = await tx.$queryRaw<
-    Array<{
-      orderGid: string;
-      customerGid: string;
-      key: string;
-      entryId: bigint | null;
-      memberId: string | null;
-      earned: boolean;
-    }>
-  >`
+  // One row holding one JSON text: turning thousands of result rows into
+  // objects costs Prisma more than the statement costs PostgreSQL.
+  const [{ result }] = await tx.$queryRaw<[{ result: string }]>`
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
         AS x(o text, c text, p int, q int, r text, k text, d jsonb, b bigint, cur text, ra timestamp)
     ),
     orders AS (
@@ -182,7 +215,7 @@ async function postEarnings(tx: Tx, shop: string, earnings: Earning[]): Promise<
         "points" = "Member"."points" + EXCLUDED."points",
         "pendingPoints" = "Member"."pendingPoints" + EXCLUDED."pendingPoints",
         "lastActivityAt" = now(), "updatedAt" = now()
-      RETURNING "id", "customerGid"
+      RETURNING "id", "customerGid", "pointsOwed"
     ),
     entries AS (
       INSERT INTO "LedgerEntry" ("shop", "memberId", "kind", "points", "pendingPoints", "reason", "source",
@@ -192,23 +225,37 @@ async function postEarnings(tx: Tx, shop: string, earnings: Earning[]): Promise<
       ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
       RETURNING "id", "idempotencyKey"
     )
-    SELECT input.o AS "orderGid", input.c AS "customerGid", input.k AS "key", entries."id" AS "entryId", members."id"::text AS "memberId",
-           orders."orderGid" IS NOT NULL AS "earned"
+    SELECT COALESCE(json_agg(json_build_array(
+             input.o, input.c, input.k, entries."id"::text, members."id"::text, orders."orderGid" IS NOT NULL,
+             members."pointsOwed" > 0)), '[]')::text
+           AS "result"
     FROM input
     LEFT JOIN orders ON orders."orderGid" = input.o
     LEFT JOIN entries ON entries."idempotencyKey" = input.k
     LEFT JOIN members ON members."customerGid" = input.c`;
 
   const notEarned: string[] = [];
-  for (const row of result) {
-    if (row.earned && row.entryId === null) {
+  const outcome = JSON.parse(result) as Array<
+    [
+      orderGid: string,
+      customerGid: string,
+      key: string,
+      entryId: string | null,
+      memberId: string | null,
+      earned: boolean,
+      owes: boolean | null,
+    ]
+  >;
+  for (const [orderGid, customerGid, key, entryId, memberId, earned, owes] of outcome) {
+    if (earned && entryId === null) {
       // The order's row said it had not earned, yet its key exists: the
       // balances were just credited for it. Roll back rather than pay twice.
-      throw new Error(`ledger inconsistency: ${row.key} exists but its order was not marked earned`);
+      throw new Error(`ledger inconsistency: ${key} exists but its order was not marked earned`);
     }
-    if (row.entryId !== null) posted.entries.set(row.key, row.entryId);
-    else notEarned.push(row.orderGid);
-    if (row.memberId) posted.memberOf.set(row.customerGid, row.memberId);
+    if (entryId !== null) posted.entries.set(key, BigInt(entryId));
+    else notEarned.push(orderGid);
+    if (memberId) posted.memberOf.set(customerGid, memberId);
+    if (memberId && owes) posted.owing.add(memberId);
   }
   if (notEarned.length > 0) {
     const cancelled = await tx.orderPoints.findMany({
@@ -228,18 +275,19 @@ async function postEarnings(tx: Tx, shop: string, earnings: Earning[]): Promise<
 async function afterEarning(tx: Tx, shop: string, earnings: Earning[], posted: Posted): Promise<void> {
   const earned = earnings.filter((e) => posted.entries.has(e.key));
   if (earned.length === 0) return;
-  const refunded = await tx.orderRefund.findMany({
-    where: { shop, orderGid: { in: earned.map((e) => e.source) } },
-    distinct: ["orderGid"],
-    select: { orderGid: true },
-  });
+  // A statement of its own, not part of the batch's: a refund committed
+  // while the batch waited for its order's lock is visible only to a later
+  // statement.
+  const refunded = await tx.$queryRaw<Array<{ orderGid: string }>>`
+    SELECT DISTINCT "orderGid" FROM "OrderRefund"
+    WHERE "shop" = ${shop} AND "orderGid" = ANY(${earned.map((e) => e.source)}::text[])`;
   for (const { orderGid } of refunded)
     await settleReversals(tx, shop, orderGid, "Refund received before the order earned");
   await recoverOwed(
     tx,
     shop,
     earned
-      .filter((e) => e.releaseAt === null)
-      .map((e) => ({ memberId: posted.memberOf.get(e.customerGid)!, key: e.key, points: e.points })),
+      .map((e) => ({ memberId: posted.memberOf.get(e.customerGid)!, key: e.key, points: e.points, e }))
+      .filter(({ memberId, e }) => e.releaseAt === null && posted.owing.has(memberId)),
   );
 }
