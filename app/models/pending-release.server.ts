@@ -53,6 +53,11 @@ async function releaseBatch(now: Date, limit: number): Promise<number> {
     for (const e of entries) byMember.set(e.memberId, (byMember.get(e.memberId) ?? 0) + e.points);
     const memberIds = [...byMember.keys()].sort();
     if (memberIds.length > 0) {
+      // Locked first, in the order earnOrders locks them (shop, then customer
+      // GID; UPDATE … FROM picks its own order), so a concurrent earn for the
+      // same members waits instead of deadlocking.
+      await tx.$queryRaw`
+        SELECT 1 FROM "Member" WHERE "id" = ANY(${memberIds}::uuid[]) ORDER BY "shop", "customerGid" FOR UPDATE`;
       await tx.$executeRaw`
         UPDATE "Member" AS m
         SET "points" = m."points" + v.points, "pendingPoints" = m."pendingPoints" - v.points, "updatedAt" = now()
