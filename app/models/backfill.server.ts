@@ -19,6 +19,11 @@ export interface BackfillResult {
 // flight keeps moving while the next chunk is prepared.
 const MAP_SLICE = 100;
 
+// Chunks written at once, each in its own transaction. Chunks hold different
+// orders, and members are locked in customer order by every writer, so they
+// wait for each other rather than deadlock.
+const WRITERS = 2;
+
 /**
  * Earns orders read back from Shopify (reconciliation's gaps, or a whole
  * history), one transaction per chunk through earnOrders' two halves, the
@@ -34,14 +39,14 @@ export async function backfillOrders(
   now: Date = new Date(),
 ): Promise<BackfillResult> {
   const result: BackfillResult = { earned: 0, refused: [] };
-  let writing: Promise<number> | null = null;
+  const writing: Array<Promise<number>> = [];
   for await (const chunk of chunks) {
     const reports = await reportsFor(chunk, rules, origin, result.refused);
     const prepared = await prepareEarnings(shop, rules, reports, now);
-    if (writing) result.earned += await writing;
-    writing = write(shop, prepared);
+    if (writing.length >= WRITERS) result.earned += await writing.shift()!;
+    writing.push(write(shop, prepared));
   }
-  if (writing) result.earned += await writing;
+  for (const pending of writing) result.earned += await pending;
   return result;
 }
 
