@@ -1,13 +1,21 @@
-import { ONE, type Decimal } from "~/domain/points";
+import { prisma } from "~/db.server";
+import { ONE, parseDecimal, type Decimal } from "~/domain/points";
 
 /**
- * The earn multiplier of each member, by customer GID: the hook through
- * which VIP tiers (issue 5) multiply earning without touching the points
- * engine. No tiers exist yet, so every member earns at 1×.
+ * The earn multiplier of each member, by customer GID: their VIP tier's,
+ * or 1× for members without a tier (and customers not yet members). The
+ * points engine reads it through this hook only.
  */
 export async function earnMultipliers(
-  _shop: string,
+  shop: string,
   customerGids: readonly string[],
 ): Promise<Map<string, Decimal>> {
-  return new Map(customerGids.map((gid) => [gid, ONE]));
+  const multipliers = new Map(customerGids.map((gid): [string, Decimal] => [gid, ONE]));
+  if (customerGids.length === 0) return multipliers;
+  const tiered = await prisma.$queryRaw<Array<{ customerGid: string; multiplier: string }>>`
+    SELECT m."customerGid", t."multiplier"::text AS "multiplier"
+    FROM "Member" m JOIN "Tier" t ON t."id" = m."tierId" AND t."shop" = m."shop"
+    WHERE m."shop" = ${shop} AND m."customerGid" = ANY(${[...customerGids]}::text[]) AND t."multiplier" <> 1`;
+  for (const row of tiered) multipliers.set(row.customerGid, parseDecimal(row.multiplier) ?? ONE);
+  return multipliers;
 }

@@ -198,12 +198,13 @@ async function postEarnings(tx: Tx, shop: string, earnings: Earning[], payload: 
     ),
     orders AS (
       INSERT INTO "OrderPoints" ("shop", "orderGid", "customerGid", "earned", "earnedPoints", "earnedBase",
-                                 "currency", "snapshot", "pendingPoints", "releaseAt", "updatedAt")
-      SELECT ${shop}, o, c, true, p + q, b, cur, d, q, ra, now() FROM input ORDER BY o
+                                 "currency", "snapshot", "pendingPoints", "releaseAt", "earnedAt", "updatedAt")
+      SELECT ${shop}, o, c, true, p + q, b, cur, d, q, ra, now(), now() FROM input ORDER BY o
       ON CONFLICT ("shop", "orderGid") DO UPDATE SET
         "earned" = true, "earnedPoints" = EXCLUDED."earnedPoints", "earnedBase" = EXCLUDED."earnedBase",
         "currency" = EXCLUDED."currency", "customerGid" = EXCLUDED."customerGid", "snapshot" = EXCLUDED."snapshot",
-        "pendingPoints" = EXCLUDED."pendingPoints", "releaseAt" = EXCLUDED."releaseAt", "updatedAt" = now()
+        "pendingPoints" = EXCLUDED."pendingPoints", "releaseAt" = EXCLUDED."releaseAt", "earnedAt" = now(),
+        "updatedAt" = now()
       WHERE NOT "OrderPoints"."earned" AND NOT "OrderPoints"."cancelled"
       RETURNING "orderGid"
     ),

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { parseCurrency, parseMoney } from "./money";
+import { parseDecimal } from "./points";
+import { ok, refuse, type Result } from "./result";
+import type { TierMetric, TierWindow } from "./tiers";
+
+const TierInput = z.object({
+  /** Present for a tier that already exists: members keep it across edits. */
+  id: z.string().uuid().optional(),
+  name: z.string().trim().min(1, "Give the tier a name").max(40, "At most 40 characters"),
+  /** Points, an amount in shop currency (e.g. 500 or 499.99), or a number of orders. */
+  threshold: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,4})?$/, "Use a number such as 500 or 499.99"),
+  multiplier: z
+    .string()
+    .trim()
+    .refine((text) => {
+      const value = Number(text);
+      return parseDecimal(text) !== null && value >= 1 && value <= 10;
+    }, "Use a multiplier from 1 to 10, e.g. 1.5"),
+  earlyAccess: z.boolean(),
+  perks: z.string().max(500, "At most 500 characters"),
+});
+
+export const TierProgramInput = z.object({
+  metric: z.enum(["POINTS_EARNED", "AMOUNT_SPENT", "PAID_ORDERS"]),
+  window: z.enum(["LIFETIME", "CALENDAR_YEAR", "ROLLING_12_MONTHS"]),
+  graceDays: z
+    .number()
+    .int("Whole days only")
+    .min(0, "Use 0 to move members down at once")
+    .max(365, "At most 365 days"),
+  tiers: z.array(TierInput).min(1, "Add at least one tier").max(20, "At most 20 tiers"),
+});
+
+/** A program change, validated: thresholds in the metric's unit, ready to store. */
+export interface TierProgramChange {
+  metric: TierMetric;
+  window: TierWindow;
+  graceDays: number;
+  tiers: Array<{
+    id?: string;
+    name: string;
+    threshold: bigint;
+    multiplier: string;
+    earlyAccess: boolean;
+    perks: string;
+  }>;
+}
+
+/**
+ * Validates a merchant's tier program. Thresholds are read in the metric's
+ * unit (an amount in the shop's currency becomes minor units) and must climb
+ * strictly; names are unique. Field → message on failure.
+ */
+export function parseTierProgram(
+  input: unknown,
+  shopCurrency: string,
+): Result<TierProgramChange> & { fieldErrors?: Record<string, string> } {
+  const parsed = TierProgramInput.safeParse(input);
+  const fieldErrors: Record<string, string> = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
+    return failed(fieldErrors);
+  }
+  const program = parsed.data;
+  const currency = parseCurrency(shopCurrency);
+  const tiers: TierProgramChange["tiers"] = [];
+  const names = new Set<string>();
+  program.tiers.forEach((tier, index) => {
+    const threshold = thresholdIn(program.metric, tier.threshold, currency);
+    if (threshold === null) {
+      fieldErrors[`tiers.${index}.threshold`] =
+        program.metric === "AMOUNT_SPENT" ? `Not an amount in ${shopCurrency}` : "Use a whole number";
+      return;
+    }
+    const previous = tiers.at(-1);
+    if (previous && threshold <= previous.threshold) {
+      fieldErrors[`tiers.${index}.threshold`] = "Each tier must start above the one before it";
+    }
+    const key = tier.name.toLowerCase();
+    if (names.has(key)) fieldErrors[`tiers.${index}.name`] = "Another tier has this name";
+    names.add(key);
+    tiers.push({ ...tier, threshold });
+  });
+  if (Object.keys(fieldErrors).length) return failed(fieldErrors);
+  return ok({ metric: program.metric, window: program.window, graceDays: program.graceDays, tiers });
+}
+
+function thresholdIn(
+  metric: TierMetric,
+  text: string,
+  currency: ReturnType<typeof parseCurrency>,
+): bigint | null {
+  if (metric !== "AMOUNT_SPENT") return /^\d+$/.test(text) ? BigInt(text) : null;
+  if (!currency) return null;
+  return parseMoney(text, currency)?.minor ?? null;
+}
+
+function failed(fieldErrors: Record<string, string>) {
+  const reason = Object.entries(fieldErrors)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join("; ");
+  return { ...refuse(reason), fieldErrors };
+}
