@@ -7,7 +7,9 @@ import { answerDataRequest, redactCustomer, redactShop } from "~/models/complian
 import { describeError, isRefusedByDatabase } from "~/models/database-errors.server";
 import { awardOrders, pendingOrderDeliveries, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
+import { hasTierProgram } from "~/models/tier-dirty.server";
 import { welcomeMember } from "~/models/welcome.server";
+import { requestTierRecalculation } from "./tier-queue.server";
 
 const BATCH = 500;
 
@@ -22,8 +24,12 @@ export async function drainShop(shop: string): Promise<number> {
     const orders = await awardOrdersIsolatingRefusals(shop);
     const others = await processOtherTopics(shop);
     processed += orders + others;
-    if (orders < BATCH && others === 0) return processed;
+    if (orders < BATCH && others === 0) break;
   }
+  // Balances moved: the members' tiers need a look (the marks are already
+  // in the database; this only makes the look prompt).
+  if (processed > 0 && (await hasTierProgram(shop))) await requestTierRecalculation(shop);
+  return processed;
 }
 
 /**

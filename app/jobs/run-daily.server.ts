@@ -4,11 +4,12 @@ import { dayOf } from "~/domain/birthday";
 import { awardBirthdays } from "~/models/birthday.server";
 import { expireInactive } from "~/models/expiry.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
+import { recalculateTiers } from "~/models/tier-recalculation.server";
 
 /**
  * The scheduled work: pending points whose period is over become spendable
  * (every shop at once, set-based), then each installed shop's birthday
- * bonuses and inactivity expiry. Release runs first so expiry never races a
+ * bonuses, inactivity expiry and a full tier recalculation. Release runs first so expiry never races a
  * member's just-released points.
  */
 export async function runDaily(day: string, now = new Date()): Promise<string> {
@@ -20,9 +21,14 @@ export async function runDaily(day: string, now = new Date()): Promise<string> {
   });
   let bonuses = 0;
   let expired = 0;
+  let tierMoves = 0;
   for (const { domain } of shops) {
     bonuses += await awardBirthdays(domain, today);
     expired += await expireInactive(domain, now);
+    // Every member, set-based: windows roll over and grace periods end
+    // without any ledger change to prompt a look.
+    const tiers = await recalculateTiers(domain, now, "scheduled recalculation");
+    tierMoves += tiers.up + tiers.down;
   }
-  return `${day}: ${released} orders' pending points released, ${bonuses} birthday bonuses and ${expired} expiries across ${shops.length} shops`;
+  return `${day}: ${released} orders' pending points released, ${bonuses} birthday bonuses, ${expired} expiries and ${tierMoves} tier moves across ${shops.length} shops`;
 }

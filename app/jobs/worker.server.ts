@@ -11,6 +11,8 @@ import {
   type ReconcileJob,
 } from "./reconcile-queue.server";
 import { runReconciliation } from "./run-reconciliation.server";
+import { closeTierQueue, requestTierRecalculation, TIER_QUEUE, type TierJob } from "./tier-queue.server";
+import { recalculateDirtyMembers, shopsWithStaleTiers } from "~/models/tier-dirty.server";
 import { createRedis } from "./redis.server";
 import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
 
@@ -73,6 +75,24 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
     console.error(`[worker] reconciliation of ${job?.data.shop} failed: ${error.message}`),
   );
 
+  const tiers = new Worker<TierJob>(
+    TIER_QUEUE,
+    async (job) => {
+      const result = await recalculateDirtyMembers(job.data.shop);
+      return `${result.members} members looked at: ${result.up} up, ${result.down} down, ${result.grace} in grace`;
+    },
+    {
+      connection: createRedis("worker"),
+      prefix: env.TALLY_QUEUE_PREFIX,
+      concurrency: 4,
+      maxStalledCount: 3,
+    },
+  );
+  tiers.on("error", (error) => console.error(`[worker] ${error.message}`));
+  tiers.on("failed", (job, error) =>
+    console.error(`[worker] tier recalculation of ${job?.data.shop} failed: ${error.message}`),
+  );
+
   const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
   const scheduleEveryMs = options.scheduleEveryMs ?? 10 * 60_000;
   const scheduler = every(scheduleEveryMs, () => requestDailyRun(new Date(), scheduleEveryMs));
@@ -88,8 +108,8 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
       sweeper.stop();
       scheduler.stop();
       reconciler.stop();
-      await Promise.all([worker.close(), daily.close(), reconcile.close()]);
-      await Promise.all([closeDailyQueue(), closeReconcileQueue()]);
+      await Promise.all([worker.close(), daily.close(), reconcile.close(), tiers.close()]);
+      await Promise.all([closeDailyQueue(), closeReconcileQueue(), closeTierQueue()]);
     },
   };
 }
@@ -97,14 +117,20 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
 /**
  * Redis keeps nothing on disk: a flush or restart loses queued jobs. The
  * delivery rows are the outbox, so a shop with deliveries still PENDING after
- * the grace period gets a drain again (deduplicated per shop).
+ * the grace period gets a drain again (deduplicated per shop); likewise a
+ * shop whose members' tier marks are still set gets a recalculation.
  */
 function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
   return every(everyMs, async () => {
-    const shops = await findShopsWithStalePending(new Date(Date.now() - graceMs));
+    const olderThan = new Date(Date.now() - graceMs);
+    const shops = await findShopsWithStalePending(olderThan);
     for (const shop of shops) await requestDrain(shop);
     if (shops.length)
       console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
+    const stale = await shopsWithStaleTiers(olderThan);
+    for (const shop of stale) await requestTierRecalculation(shop);
+    if (stale.length)
+      console.info(`[sweeper] asked for a tier recalculation of ${stale.length} shop(s) with stale marks`);
   });
 }
 

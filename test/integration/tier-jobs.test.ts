@@ -1,0 +1,110 @@
+import { QueueEvents } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { createRedis } from "~/jobs/redis.server";
+import { TIER_QUEUE } from "~/jobs/tier-queue.server";
+import { postEntry } from "~/models/ledger.server";
+import { saveTierProgram } from "~/models/tier-program.server";
+import { orderPayload } from "#test/factories/order";
+import { installedShop } from "#test/support/shops";
+import { waitFor } from "#test/support/wait";
+import { deliver, runWorkersDuringFile } from "#test/support/webhooks";
+
+runWorkersDuringFile({ concurrency: 4, sweepEveryMs: 200, sweepGraceMs: 500 });
+
+const events = new QueueEvents(TIER_QUEUE, {
+  connection: createRedis("worker"),
+  prefix: process.env.TALLY_QUEUE_PREFIX,
+});
+afterAll(() => events.close());
+
+let nextId = 7_600_000_000_000;
+const tier = (name: string, threshold: string) => ({
+  name,
+  threshold,
+  multiplier: "1",
+  earlyAccess: false,
+  perks: "",
+});
+const TIERS = {
+  metric: "POINTS_EARNED",
+  window: "LIFETIME",
+  graceDays: 0,
+  tiers: [tier("Bronze", "0"), tier("Silver", "500"), tier("Gold", "2000")],
+};
+
+async function tierOf(shop: string, customerGid: string) {
+  const member = await prisma.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
+  return member?.tierId
+    ? (await prisma.tier.findUniqueOrThrow({ where: { id: member.tierId } })).name
+    : undefined;
+}
+
+describe("tier recalculation in the workers", () => {
+  it("a burst of a hundred orders for one member ends in the right tier after a handful of jobs", async () => {
+    const shop = await installedShop();
+    await saveTierProgram(shop, TIERS);
+    await events.waitUntilReady();
+    let jobs = 0;
+    const count = () => jobs++;
+    events.on("completed", count);
+
+    await Promise.all(
+      Array.from({ length: 100 }, () => {
+        const orderId = nextId++;
+        return deliver({
+          shop,
+          topic: "orders/paid",
+          webhookId: `paid-${orderId}`,
+          body: orderPayload({ orderId, customerId: 41, lines: [{ price: "30.00" }] }),
+        });
+      }),
+    );
+    const gid = "gid://shopify/Customer/41";
+    await waitFor(async () => ((await tierOf(shop, gid)) === "Gold" ? true : undefined), {
+      what: "the member to reach Gold",
+      timeoutMs: 15_000,
+    });
+    events.off("completed", count);
+
+    expect(jobs).toBeGreaterThan(0);
+    expect(jobs).toBeLessThanOrEqual(10);
+    const member = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerGid: { shop, customerGid: gid } },
+    });
+    expect(member.points).toBe(3_000);
+    expect(member.tierValue).toBe(3_000n);
+  });
+
+  it("a balance change whose job never reached Redis is found from the database and recalculated", async () => {
+    const shop = await installedShop();
+    await saveTierProgram(shop, TIERS);
+    const gid = "gid://shopify/Customer/42";
+    const { id: memberId } = await prisma.member.create({ data: { shop, customerGid: gid } });
+
+    // Posted straight to the ledger: no job is ever requested for it.
+    await prisma.$transaction((tx) =>
+      postEntry(tx, {
+        shop,
+        memberId,
+        kind: "BONUS",
+        points: 600,
+        reason: "welcome back bonus",
+        source: null,
+        idempotencyKey: "goodwill-1",
+        details: {},
+      }),
+    );
+
+    await waitFor(async () => ((await tierOf(shop, gid)) === "Silver" ? true : undefined), {
+      what: "the sweeper to find the member",
+      timeoutMs: 15_000,
+    });
+    const member = await prisma.member.findUniqueOrThrow({ where: { id: memberId } });
+    expect(member.tierDirtyAt).toBeNull();
+    expect(await prisma.tierChange.findFirst({ where: { memberId } })).toMatchObject({
+      toTier: "Silver",
+      cause: "ledger change",
+    });
+  });
+});
