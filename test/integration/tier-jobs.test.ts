@@ -1,4 +1,4 @@
-import { QueueEvents } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { createRedis } from "~/jobs/redis.server";
@@ -16,7 +16,11 @@ const events = new QueueEvents(TIER_QUEUE, {
   connection: createRedis("worker"),
   prefix: process.env.TALLY_QUEUE_PREFIX,
 });
-afterAll(() => events.close());
+const queue = new Queue(TIER_QUEUE, {
+  connection: createRedis("producer"),
+  prefix: process.env.TALLY_QUEUE_PREFIX,
+});
+afterAll(() => Promise.all([events.close(), queue.close()]));
 
 let nextId = 7_600_000_000_000;
 const tier = (name: string, threshold: string) => ({
@@ -65,6 +69,15 @@ describe("tier recalculation in the workers", () => {
       what: "the member to reach Gold",
       timeoutMs: 15_000,
     });
+    // Counted once the queue has gone quiet and the completions have been heard.
+    await waitFor(
+      async () => {
+        const counts = await queue.getJobCounts("waiting", "delayed", "active");
+        const open = Object.values(counts).reduce((sum, n) => sum + n, 0);
+        return jobs > 0 && open === 0 ? true : undefined;
+      },
+      { what: "the tier queue to go quiet", timeoutMs: 15_000 },
+    );
     events.off("completed", count);
 
     expect(jobs).toBeGreaterThan(0);
