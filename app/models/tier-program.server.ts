@@ -42,12 +42,17 @@ export async function previewTierProgram(
   input: unknown,
   now = new Date(),
 ): Promise<TierProgramResult> {
+  const previewed = await preview(shop, input, now);
+  return previewed.ok ? { ok: true, preview: previewed.preview } : previewed;
+}
+
+async function preview(shop: string, input: unknown, now: Date) {
   const change = await validated(shop, input);
-  if (!change.ok) return { ok: false, fieldErrors: change.fieldErrors ?? { form: change.reason } };
+  if (!change.ok) return { ok: false as const, fieldErrors: change.fieldErrors ?? { form: change.reason } };
   const next = programOf(change.value);
   const current = (await getTierProgram(shop)) ?? { ...next, tiers: [] };
   const members = await memberTierValues(shop, next, now);
-  return { ok: true, preview: previewProgram(current, next, members) };
+  return { ok: true as const, change: change.value, preview: previewProgram(current, next, members) };
 }
 
 /**
@@ -61,10 +66,9 @@ export async function saveTierProgram(
   input: unknown,
   now = new Date(),
 ): Promise<TierProgramResult> {
-  const preview = await previewTierProgram(shop, input, now);
-  if (!preview.ok) return preview;
-  const change = (await validated(shop, input)) as { ok: true; value: TierProgramChange };
-  const { metric, window, graceDays } = change.value;
+  const previewed = await preview(shop, input, now);
+  if (!previewed.ok) return previewed;
+  const { metric, window, graceDays, tiers } = previewed.change;
   const version = await prisma.$transaction(async (tx) => {
     const saved = await tx.tierProgram.upsert({
       where: { shop },
@@ -73,7 +77,7 @@ export async function saveTierProgram(
     });
     await tx.tier.deleteMany({ where: { shop } });
     await tx.tier.createMany({
-      data: change.value.tiers.map((tier, position) => ({
+      data: tiers.map((tier, position) => ({
         id: tier.id ?? randomUUID(),
         shop,
         position,
@@ -87,7 +91,7 @@ export async function saveTierProgram(
     return saved.version;
   });
   await recalculateTiers(shop, now, `tier program version ${version}`);
-  return { ...preview, version };
+  return { ok: true, preview: previewed.preview, version };
 }
 
 function programOf(change: TierProgramChange): TierProgram {

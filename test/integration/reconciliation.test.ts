@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { reconcileShop } from "~/models/reconciliation.server";
 import { adminClientForShop } from "~/services/admin-client.server";
-import { setupShopifyStandIn } from "#test/mocks/shopify/setup-server";
 import { installedShop } from "#test/support/shops";
+import { connectedShop, standInDuringFile } from "#test/support/stand-in";
 import { deliver, runWorkersDuringFile, settledDelivery, type Topic } from "#test/support/webhooks";
 
 runWorkersDuringFile({ concurrency: 2 });
 
-const shopify = setupShopifyStandIn({
-  apiKey: process.env.SHOPIFY_API_KEY!,
-  apiSecret: process.env.SHOPIFY_API_SECRET!,
-});
-const { standIn } = shopify;
-beforeAll(() => shopify.listen());
-afterAll(() => shopify.close());
+const standIn = standInDuringFile();
 
 const HOUR = 3600 * 1000;
 const since = () => new Date(Date.now() - 72 * HOUR);
 
-/** A Tally shop connected to a stand-in shop of the same name, with one customer. */
-async function connectedShop() {
-  const shop = await installedShop({ label: "reconcile" });
-  standIn.addShop({ domain: shop, currencyCode: "USD" });
-  const { token } = standIn.issueToken(shop, { kind: "offline", expiring: false });
-  await prisma.session.update({ where: { id: `offline_${shop}` }, data: { accessToken: token } });
-  const customerId = standIn.addCustomer(shop, { firstName: "Ada" });
-  return { shop, customerId };
-}
+const connected = () => connectedShop(standIn, "reconcile");
 
 let webhookSeq = 0;
 async function send(shop: string, topic: Topic, body: unknown) {
@@ -49,7 +35,7 @@ async function reconcile(shop: string) {
 
 describe("reconciliation", () => {
   it("earns an order whose orders/paid webhook never came, exactly as the webhook would have", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     const control = await installedShop({ label: "control" });
     const orders = [
       standIn.addOrder(shop, { customerId, lines: [{ price: "40.00", quantity: 2, discount: "5.00" }] }),
@@ -89,7 +75,7 @@ describe("reconciliation", () => {
   });
 
   it("running it twice, or the webhook arriving late, changes nothing", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     const orderId = standIn.addOrder(shop, { customerId, lines: [{ price: "50.00" }] });
     await reconcile(shop);
     const before = await ledger(shop);
@@ -104,7 +90,7 @@ describe("reconciliation", () => {
   });
 
   it("takes back a refund and a cancellation whose webhooks were dropped, at the rate the order earned", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     await prisma.programSettings.update({ where: { shop }, data: { earnRate: "2" } });
     const refundedOrder = standIn.addOrder(shop, {
       customerId,
@@ -135,7 +121,7 @@ describe("reconciliation", () => {
   });
 
   it("an order cancelled before anyone heard it was paid never earns", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     const orderId = standIn.addOrder(shop, { customerId, lines: [{ price: "80.00" }] });
     standIn.updateOrder(shop, orderId, {
       cancelledAt: new Date().toISOString(),
@@ -154,7 +140,7 @@ describe("reconciliation", () => {
   });
 
   it("leaves out guest, unpaid and test orders, as the webhooks would", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     standIn.addOrder(shop, { customerId: null, lines: [{ price: "20.00" }] });
     standIn.addOrder(shop, { customerId, financialStatus: "PENDING", lines: [{ price: "20.00" }] });
     standIn.addOrder(shop, { customerId, test: true, lines: [{ price: "20.00" }] });
@@ -166,7 +152,7 @@ describe("reconciliation", () => {
   });
 
   it("re-reads an order whose webhook was rejected as malformed, and earns from Shopify's own data", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     const orderId = standIn.addOrder(shop, { customerId, lines: [{ price: "12.00" }] });
     const broken = { ...standIn.orderWebhookPayload(shop, orderId), subtotal_price_set: "twelve" };
     expect((await send(shop, "orders/paid", broken)).status).toBe("REJECTED");
@@ -178,7 +164,7 @@ describe("reconciliation", () => {
   });
 
   it("waits out Shopify's throttling and still fills the gap", async () => {
-    const { shop, customerId } = await connectedShop();
+    const { shop, customerId } = await connected();
     standIn.addOrder(shop, { customerId, lines: [{ price: "15.00" }] });
     standIn.failNext("THROTTLED", 2);
 

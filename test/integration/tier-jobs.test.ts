@@ -6,7 +6,9 @@ import { TIER_QUEUE } from "~/jobs/tier-queue.server";
 import { postEntry } from "~/models/ledger.server";
 import { saveTierProgram } from "~/models/tier-program.server";
 import { orderPayload } from "#test/factories/order";
+import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import { installedShop } from "#test/support/shops";
+import { tierNameOf } from "#test/support/tiers";
 import { waitFor } from "#test/support/wait";
 import { deliver, runWorkersDuringFile } from "#test/support/webhooks";
 
@@ -23,26 +25,11 @@ const queue = new Queue(TIER_QUEUE, {
 afterAll(() => Promise.all([events.close(), queue.close()]));
 
 let nextId = 7_600_000_000_000;
-const tier = (name: string, threshold: string) => ({
-  name,
-  threshold,
-  multiplier: "1",
-  earlyAccess: false,
-  perks: "",
-});
-const TIERS = {
-  metric: "POINTS_EARNED",
-  window: "LIFETIME",
-  graceDays: 0,
-  tiers: [tier("Bronze", "0"), tier("Silver", "500"), tier("Gold", "2000")],
-};
-
-async function tierOf(shop: string, customerGid: string) {
-  const member = await prisma.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
-  return member?.tierId
-    ? (await prisma.tier.findUniqueOrThrow({ where: { id: member.tierId } })).name
-    : undefined;
-}
+const TIERS = tierProgramInput([
+  tierInput("Bronze", "0"),
+  tierInput("Silver", "500"),
+  tierInput("Gold", "2000"),
+]);
 
 describe("tier recalculation in the workers", () => {
   it("a burst of a hundred orders for one member ends in the right tier after a handful of jobs", async () => {
@@ -65,7 +52,7 @@ describe("tier recalculation in the workers", () => {
       }),
     );
     const gid = "gid://shopify/Customer/41";
-    await waitFor(async () => ((await tierOf(shop, gid)) === "Gold" ? true : undefined), {
+    await waitFor(async () => ((await tierNameOf(shop, gid)) === "Gold" ? true : undefined), {
       what: "the member to reach Gold",
       timeoutMs: 15_000,
     });
@@ -109,7 +96,7 @@ describe("tier recalculation in the workers", () => {
       }),
     );
 
-    await waitFor(async () => ((await tierOf(shop, gid)) === "Silver" ? true : undefined), {
+    await waitFor(async () => ((await tierNameOf(shop, gid)) === "Silver" ? true : undefined), {
       what: "the sweeper to find the member",
       timeoutMs: 15_000,
     });

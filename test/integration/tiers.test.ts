@@ -5,7 +5,9 @@ import { previewTierProgram, saveTierProgram } from "~/models/tier-program.serve
 import { recalculateTiers } from "~/models/tier-recalculation.server";
 import { orderPayload } from "#test/factories/order";
 import { refundPayload } from "#test/factories/refund";
+import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import { installedShop } from "#test/support/shops";
+import { tierNameOf } from "#test/support/tiers";
 import { deliver, type Topic } from "#test/support/webhooks";
 
 // Drained by hand: each test decides when the ledger moves and when tiers are recalculated.
@@ -19,29 +21,9 @@ async function send(shop: string, topic: Topic, body: unknown) {
 const paid = (shop: string, customerId: number, price: string, orderId = nextId++) =>
   send(shop, "orders/paid", orderPayload({ orderId, customerId, lines: [{ price }] })).then(() => orderId);
 
-const tier = (name: string, threshold: string, multiplier = "1", id?: string) => ({
-  ...(id ? { id } : {}),
-  name,
-  threshold,
-  multiplier,
-  earlyAccess: false,
-  perks: "",
-});
-const program = (tiers: ReturnType<typeof tier>[], overrides: Record<string, unknown> = {}) => ({
-  metric: "POINTS_EARNED",
-  window: "LIFETIME",
-  graceDays: 0,
-  tiers,
-  ...overrides,
-});
-
-async function tierOf(shop: string, customerId: number) {
-  const member = await prisma.member.findUniqueOrThrow({
-    where: { shop_customerGid: { shop, customerGid: `gid://shopify/Customer/${customerId}` } },
-  });
-  if (!member.tierId) return null;
-  return (await prisma.tier.findUniqueOrThrow({ where: { id: member.tierId } })).name;
-}
+const tier = tierInput;
+const program = tierProgramInput;
+const tierOf = (shop: string, customerId: number) => tierNameOf(shop, `gid://shopify/Customer/${customerId}`);
 
 describe("VIP tiers", () => {
   it("places every member in the tier their points reach, and says why in their history", async () => {

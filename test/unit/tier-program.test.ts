@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseTierProgram } from "~/domain/tier-program";
+import { tierInput, tierProgramInput, type TierInput } from "#test/factories/tiers";
 
-const tier = (name: string, threshold: string) => ({
-  name,
-  threshold,
-  multiplier: "1",
-  earlyAccess: false,
-  perks: "",
-});
-const input = (metric: string, tiers: ReturnType<typeof tier>[]) => ({
-  metric,
-  window: "LIFETIME",
-  graceDays: 0,
-  tiers,
-});
+const tier = tierInput;
+const input = (metric: string, tiers: TierInput[]) => tierProgramInput(tiers, { metric });
 
 describe("a merchant's tier program", () => {
   it("reads amount thresholds in the shop's currency as minor units", () => {
