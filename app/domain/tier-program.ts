@@ -7,7 +7,13 @@ import type { TierMetric, TierWindow } from "./tiers";
 const TierInput = z.object({
   /** Present for a tier that already exists: members keep it across edits. */
   id: z.string().uuid().optional(),
-  name: z.string().trim().min(1, "Give the tier a name").max(40, "At most 40 characters"),
+  // Shopify splits tags at commas: the tier's tag would become two.
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the tier a name")
+    .max(40, "At most 40 characters")
+    .refine((name) => !name.includes(","), "Commas cannot be used in a tier name"),
   /** Points, an amount in shop currency (e.g. 500 or 499.99), or a number of orders. */
   threshold: z
     .string()
@@ -33,6 +39,12 @@ export const TierProgramInput = z.object({
     .min(0, "Use 0 to move members down at once")
     .max(365, "At most 365 days"),
   tiers: z.array(TierInput).min(1, "Add at least one tier").max(20, "At most 20 tiers"),
+  /** Members get the Shopify customer tag `<prefix><tier name>`. */
+  tagPrefix: z
+    .string()
+    .max(40, "At most 40 characters")
+    .refine((prefix) => !prefix.includes(","), "Commas cannot be used in a tag")
+    .default("VIP: "),
 });
 
 /** A program change, validated: thresholds in the metric's unit, ready to store. */
@@ -40,6 +52,7 @@ export interface TierProgramChange {
   metric: TierMetric;
   window: TierWindow;
   graceDays: number;
+  tagPrefix: string;
   tiers: Array<{
     id?: string;
     name: string;
@@ -86,7 +99,8 @@ export function parseTierProgram(
     tiers.push({ ...tier, threshold });
   });
   if (Object.keys(fieldErrors).length) return failed(fieldErrors);
-  return ok({ metric: program.metric, window: program.window, graceDays: program.graceDays, tiers });
+  const { metric, window, graceDays, tagPrefix } = program;
+  return ok({ metric, window, graceDays, tagPrefix, tiers });
 }
 
 function thresholdIn(

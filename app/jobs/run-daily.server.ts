@@ -5,6 +5,7 @@ import { awardBirthdays } from "~/models/birthday.server";
 import { expireInactive } from "~/models/expiry.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
 import { recalculateTiers } from "~/models/tier-recalculation.server";
+import { requestShopifySync } from "./sync-queue.server";
 
 /**
  * The scheduled work: pending points whose period is over become spendable
@@ -29,6 +30,8 @@ export async function runDaily(day: string, now = new Date()): Promise<string> {
     // without any ledger change to prompt a look.
     const tiers = await recalculateTiers(domain, now, "scheduled recalculation");
     tierMoves += tiers.up + tiers.down;
+    // Moves are marked for Shopify by the trigger; this makes the write prompt.
+    if (tiers.up + tiers.down > 0) await requestShopifySync(domain);
   }
   return `${day}: ${released} orders' pending points released, ${bonuses} birthday bonuses, ${expired} expiries and ${tierMoves} tier moves across ${shops.length} shops`;
 }

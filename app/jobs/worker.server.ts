@@ -1,4 +1,4 @@
-import { Worker } from "bullmq";
+import { Worker, type Job } from "bullmq";
 import { getEnv } from "~/env.server";
 import { findShopsWithStalePending } from "~/models/webhook-delivery.server";
 import { drainShop } from "./drain-shop.server";
@@ -12,8 +12,11 @@ import {
 } from "./reconcile-queue.server";
 import { runReconciliation } from "./run-reconciliation.server";
 import { closeTierQueue, requestTierRecalculation, TIER_QUEUE, type TierJob } from "./tier-queue.server";
+import { shopsWithStaleSync } from "~/models/shopify-sync.server";
 import { recalculateDirtyMembers, shopsWithStaleTiers } from "~/models/tier-dirty.server";
 import { createRedis } from "./redis.server";
+import { runShopifySync } from "./run-shopify-sync.server";
+import { closeSyncQueue, requestShopifySync, SYNC_QUEUE, type SyncJob } from "./sync-queue.server";
 import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
 
 export interface RunningWorkers {
@@ -34,64 +37,30 @@ export interface WorkerOptions {
 
 export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
   const env = getEnv();
-  const worker = new Worker<DrainJob>(WEBHOOK_QUEUE, async (job) => drainShop(job.data.shop), {
-    connection: createRedis("worker"),
-    prefix: env.TALLY_QUEUE_PREFIX,
-    concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
-    // A job whose worker died is handed to another worker rather than lost.
-    maxStalledCount: 3,
-  });
-  worker.on("error", (error) => console.error(`[worker] ${error.message}`));
   // A failed drain leaves its deliveries PENDING (visible in the admin) and is
   // retried by BullMQ, then by the sweeper: nothing is dropped.
-  worker.on("failed", (job, error) => {
-    console.error(
-      `[worker] drain of ${job?.data.shop} failed (attempt ${job?.attemptsMade}): ${error.message}`,
-    );
-  });
-
-  const daily = new Worker<DailyJob>(DAILY_QUEUE, async (job) => runDaily(job.data.day), {
-    connection: createRedis("worker"),
-    prefix: env.TALLY_QUEUE_PREFIX,
-    concurrency: 1,
-  });
-  daily.on("error", (error) => console.error(`[worker] ${error.message}`));
-  daily.on("failed", (job, error) =>
-    console.error(`[worker] daily run ${job?.data.day} failed: ${error.message}`),
-  );
-
-  // Few at a time: each spends the shop's Admin API bucket, not ours.
-  const reconcile = new Worker<ReconcileJob>(
-    RECONCILE_QUEUE,
-    async (job) => runReconciliation(job.data.shop),
-    {
-      connection: createRedis("worker"),
-      prefix: env.TALLY_QUEUE_PREFIX,
+  const workers = [
+    queueWorker<DrainJob>(WEBHOOK_QUEUE, "drain", (job) => drainShop(job.data.shop), {
+      concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
+    }),
+    queueWorker<DailyJob>(DAILY_QUEUE, "daily run", (job) => runDaily(job.data.day), { concurrency: 1 }),
+    // Few at a time: each spends the shop's Admin API bucket, not ours.
+    queueWorker<ReconcileJob>(RECONCILE_QUEUE, "reconciliation", (job) => runReconciliation(job.data.shop), {
       concurrency: 4,
-    },
-  );
-  reconcile.on("error", (error) => console.error(`[worker] ${error.message}`));
-  reconcile.on("failed", (job, error) =>
-    console.error(`[worker] reconciliation of ${job?.data.shop} failed: ${error.message}`),
-  );
-
-  const tiers = new Worker<TierJob>(
-    TIER_QUEUE,
-    async (job) => {
-      const result = await recalculateDirtyMembers(job.data.shop);
-      return `${result.members} members looked at: ${result.up} up, ${result.down} down, ${result.grace} in grace`;
-    },
-    {
-      connection: createRedis("worker"),
-      prefix: env.TALLY_QUEUE_PREFIX,
+    }),
+    queueWorker<TierJob>(TIER_QUEUE, "tier recalculation", (job) => recalculateAndSync(job.data.shop), {
       concurrency: 4,
-      maxStalledCount: 3,
-    },
-  );
-  tiers.on("error", (error) => console.error(`[worker] ${error.message}`));
-  tiers.on("failed", (job, error) =>
-    console.error(`[worker] tier recalculation of ${job?.data.shop} failed: ${error.message}`),
-  );
+    }),
+    queueWorker<SyncJob>(
+      SYNC_QUEUE,
+      "Shopify sync",
+      async (job) => {
+        const report = await runShopifySync(job.data.shop);
+        return `${report.written} customers written, ${report.unchanged} already right`;
+      },
+      { concurrency: 4 },
+    ),
+  ];
 
   const sweeper = startSweeper(options.sweepEveryMs ?? 5_000, options.sweepGraceMs ?? 10_000);
   const scheduleEveryMs = options.scheduleEveryMs ?? 10 * 60_000;
@@ -108,17 +77,50 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
       sweeper.stop();
       scheduler.stop();
       reconciler.stop();
-      await Promise.all([worker.close(), daily.close(), reconcile.close(), tiers.close()]);
-      await Promise.all([closeDailyQueue(), closeReconcileQueue(), closeTierQueue()]);
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([closeDailyQueue(), closeReconcileQueue(), closeTierQueue(), closeSyncQueue()]);
     },
   };
+}
+
+/**
+ * One BullMQ worker with what every Tally worker needs: an error listener
+ * (a Redis outage must not crash the process), a log line per failed job,
+ * and stalled jobs (their worker died) handed to another worker.
+ */
+function queueWorker<T extends { shop?: string; day?: string }>(
+  queue: string,
+  what: string,
+  run: (job: Job<T>) => Promise<unknown>,
+  options: { concurrency: number },
+): Worker<T> {
+  const worker = new Worker<T>(queue, run, {
+    connection: createRedis("worker"),
+    prefix: getEnv().TALLY_QUEUE_PREFIX,
+    concurrency: options.concurrency,
+    maxStalledCount: 3,
+  });
+  worker.on("error", (error) => console.error(`[worker] ${error.message}`));
+  worker.on("failed", (job, error) => {
+    const subject = job?.data.shop ?? job?.data.day;
+    console.error(`[worker] ${what} of ${subject} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+  });
+  return worker;
+}
+
+/** Tiers first, then Shopify's copy of whoever moved (or whose balance did). */
+async function recalculateAndSync(shop: string): Promise<string> {
+  const result = await recalculateDirtyMembers(shop);
+  await requestShopifySync(shop);
+  return `${result.members} members looked at: ${result.up} up, ${result.down} down, ${result.grace} in grace`;
 }
 
 /**
  * Redis keeps nothing on disk: a flush or restart loses queued jobs. The
  * delivery rows are the outbox, so a shop with deliveries still PENDING after
  * the grace period gets a drain again (deduplicated per shop); likewise a
- * shop whose members' tier marks are still set gets a recalculation.
+ * shop whose members' tier marks are still set gets a recalculation, and
+ * one whose members' Shopify marks are still set gets a sync.
  */
 function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
   return every(everyMs, async () => {
@@ -131,6 +133,10 @@ function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
     for (const shop of stale) await requestTierRecalculation(shop);
     if (stale.length)
       console.info(`[sweeper] asked for a tier recalculation of ${stale.length} shop(s) with stale marks`);
+    const unsynced = await shopsWithStaleSync(olderThan);
+    for (const shop of unsynced) await requestShopifySync(shop);
+    if (unsynced.length)
+      console.info(`[sweeper] asked for a Shopify sync of ${unsynced.length} shop(s) with stale marks`);
   });
 }
 

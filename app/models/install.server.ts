@@ -1,7 +1,9 @@
 import { prisma } from "~/db.server";
-import type { AdminGraphql } from "~/services/admin-graphql.server";
+import { adminQuery, type AdminGraphql } from "~/services/admin-graphql.server";
+import { ensureCustomerMetafieldDefinitions } from "~/services/customer-sync.server";
 import { fetchShopCurrency } from "~/services/shop-info.server";
 import { forgetCachedSessions } from "./session.server";
+import { recordDefinitionsMade } from "./shopify-sync.server";
 
 /**
  * The app's after-install setup, run each time Shopify hands us a new offline
@@ -20,6 +22,21 @@ export async function runAfterInstall(shop: string, graphql: AdminGraphql): Prom
     prisma.programSettings.upsert({ where: { shop }, create: { shop }, update: {} }),
     prisma.auditLog.create({ data: { shop, action: "app.installed", details: { currencyCode } } }),
   ]);
+  await createMetafieldDefinitions(shop, graphql);
+}
+
+/**
+ * The `$app:tally` customer metafield definitions, so Liquid and Functions
+ * can read tier and balance from the start. Not fatal to the install: the
+ * first Shopify sync makes them if this could not.
+ */
+async function createMetafieldDefinitions(shop: string, graphql: AdminGraphql): Promise<void> {
+  try {
+    await ensureCustomerMetafieldDefinitions((query, variables) => adminQuery(graphql, query, variables));
+    await recordDefinitionsMade(shop);
+  } catch (error) {
+    console.warn(`[install] metafield definitions for ${shop} left to the sync: ${(error as Error).message}`);
+  }
 }
 
 /** app/uninstalled: Shopify has revoked the token; forget it and say so. */

@@ -12,8 +12,9 @@ const BATCH = 5_000;
 export async function recalculateDirtyMembers(shop: string, now = new Date()): Promise<Recalculation> {
   const total: Recalculation = { members: 0, up: 0, down: 0, grace: 0 };
   for (;;) {
-    const dirty = await prisma.$queryRaw<Array<{ id: string; dirtyAt: Date }>>`
-      SELECT "id"::text, "tierDirtyAt" AS "dirtyAt" FROM "Member"
+    // The mark as text: it has microseconds, a JavaScript Date does not.
+    const dirty = await prisma.$queryRaw<Array<{ id: string; dirtyAt: string }>>`
+      SELECT "id"::text, "tierDirtyAt"::text AS "dirtyAt" FROM "Member"
       WHERE "shop" = ${shop} AND "tierDirtyAt" IS NOT NULL
       ORDER BY "tierDirtyAt" LIMIT ${BATCH}`;
     if (dirty.length === 0) return total;
@@ -29,7 +30,7 @@ export async function recalculateDirtyMembers(shop: string, now = new Date()): P
     total.grace += result.grace;
     await prisma.$executeRaw`
       UPDATE "Member" AS m SET "tierDirtyAt" = NULL
-      FROM unnest(${dirty.map((m) => m.id)}::uuid[], ${dirty.map((m) => m.dirtyAt.toISOString())}::timestamp[]) AS v(id, dirty_at)
+      FROM unnest(${dirty.map((m) => m.id)}::uuid[], ${dirty.map((m) => m.dirtyAt)}::timestamp[]) AS v(id, dirty_at)
       WHERE m."id" = v.id AND m."tierDirtyAt" <= v.dirty_at`;
     if (dirty.length < BATCH) return total;
   }

@@ -3,6 +3,8 @@ import { prisma } from "~/db.server";
 import { parseDecimal } from "~/domain/points";
 import { parseTierProgram, type TierProgramChange } from "~/domain/tier-program";
 import { previewProgram, type TierPreviewRow, type TierProgram } from "~/domain/tiers";
+import { requestShopifySync } from "~/jobs/sync-queue.server";
+import { markAllForSync } from "./shopify-sync.server";
 import { memberTierValues, recalculateTiers } from "./tier-recalculation.server";
 
 /** The shop's tier program as the domain reads it; null when it has none. */
@@ -68,12 +70,12 @@ export async function saveTierProgram(
 ): Promise<TierProgramResult> {
   const previewed = await preview(shop, input, now);
   if (!previewed.ok) return previewed;
-  const { metric, window, graceDays, tiers } = previewed.change;
+  const { metric, window, graceDays, tagPrefix, tiers } = previewed.change;
   const version = await prisma.$transaction(async (tx) => {
     const saved = await tx.tierProgram.upsert({
       where: { shop },
-      create: { shop, metric, window, graceDays },
-      update: { metric, window, graceDays, version: { increment: 1 } },
+      create: { shop, metric, window, graceDays, tagPrefix },
+      update: { metric, window, graceDays, tagPrefix, version: { increment: 1 } },
     });
     await tx.tier.deleteMany({ where: { shop } });
     await tx.tier.createMany({
@@ -91,6 +93,9 @@ export async function saveTierProgram(
     return saved.version;
   });
   await recalculateTiers(shop, now, `tier program version ${version}`);
+  // A new prefix or tier name changes tags no member's balance moved for.
+  await markAllForSync(shop);
+  await requestShopifySync(shop);
   return { ok: true, preview: previewed.preview, version };
 }
 

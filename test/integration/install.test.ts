@@ -44,6 +44,13 @@ describe("Shopify-managed install with token exchange", () => {
     expect(row).toMatchObject({ installState: "INSTALLED", currencyCode: "EUR" });
     expect(row.settings?.earnRate.toString()).toBe("1");
     expect(await prisma.auditLog.count({ where: { shop, action: "app.installed" } })).toBe(1);
+    // Tier and balance metafields are readable in Liquid from the first sync on.
+    const definitions = shopify.standIn.state(shop).metafieldDefinitions;
+    expect(definitions.map((d) => [d.ownerType, d.key, d.type, d.access.storefront])).toEqual([
+      ["CUSTOMER", "tier", "single_line_text_field", "PUBLIC_READ"],
+      ["CUSTOMER", "points_balance", "number_integer", "PUBLIC_READ"],
+    ]);
+    expect(row.metafieldDefinitionsAt).not.toBeNull();
   });
 
   it("a reinstall keeps the merchant's program settings", async () => {
@@ -58,6 +65,8 @@ describe("Shopify-managed install with token exchange", () => {
     const row = await prisma.shop.findUniqueOrThrow({ where: { domain: shop }, include: { settings: true } });
     expect(row.installState).toBe("INSTALLED");
     expect(row.settings?.earnRate.toString()).toBe("0.1");
+    // The definitions already existed (TAKEN): still two, and the install went through.
+    expect(shopify.standIn.state(shop).metafieldDefinitions).toHaveLength(2);
   });
 
   it("a session token signed with another secret installs nothing", async () => {

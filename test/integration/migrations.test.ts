@@ -85,9 +85,9 @@ async function insertEntry(points: number): Promise<string> {
 }
 
 describe("test database strategy", () => {
-  it("gives this run its own migrated database and queue prefix", () => {
+  it("gives this run its own migrated database, and each file a queue prefix under the run's", () => {
     expect(new URL(databaseUrl).pathname).toMatch(/^\/tally_test_[0-9a-f]{8}$/);
-    expect(process.env.TALLY_QUEUE_PREFIX).toMatch(/^tally_test_[0-9a-f]{8}$/);
+    expect(process.env.TALLY_QUEUE_PREFIX).toMatch(/^tally_test_[0-9a-f]{8}:[0-9a-f]{8}$/);
   });
 });
 

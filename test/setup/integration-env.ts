@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 
 // Runs in each test worker before a test file loads, so app modules that
@@ -7,7 +8,10 @@ import { inject } from "vitest";
 // must never receive test data.
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.REDIS_URL = inject("redisUrl");
-process.env.TALLY_QUEUE_PREFIX = inject("queuePrefix");
+// One queue prefix per test file (under the run's, which teardown deletes):
+// a job one file leaves queued, say a Shopify sync for a shop whose Shopify
+// stand-in lives in that file, must not be run by the next file's workers.
+process.env.TALLY_QUEUE_PREFIX = `${inject("queuePrefix")}:${randomBytes(4).toString("hex")}`;
 
 const defaults: Record<string, string> = {
   SHOPIFY_API_KEY: "test-api-key",

@@ -28,4 +28,17 @@ describe("a merchant's tier program", () => {
       "tiers.0.multiplier": "Use a multiplier from 1 to 10, e.g. 1.5",
     });
   });
+
+  it("keeps commas out of tags: Shopify would split the tag in two", () => {
+    const name = parseTierProgram(input("PAID_ORDERS", [tier("Gold, Plus", "0")]), "USD");
+    const prefix = parseTierProgram(
+      { ...input("PAID_ORDERS", [tier("Gold", "0")]), tagPrefix: "VIP," },
+      "USD",
+    );
+    const unset = parseTierProgram(input("PAID_ORDERS", [tier("Gold", "0")]), "USD");
+
+    expect(name.fieldErrors).toEqual({ "tiers.0.name": "Commas cannot be used in a tier name" });
+    expect(prefix.fieldErrors).toEqual({ tagPrefix: "Commas cannot be used in a tag" });
+    expect(unset.ok && unset.value.tagPrefix).toBe("VIP: ");
+  });
 });

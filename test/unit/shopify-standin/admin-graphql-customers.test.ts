@@ -365,3 +365,46 @@ describe("metafieldsSet", () => {
     expect(standIn.metafieldsOf(SHOP, id)[0]?.value).toBe("20");
   });
 });
+
+describe("metafieldsDelete", () => {
+  it("deletes by owner, namespace and key, and answers null for one that is not there", async () => {
+    const { standIn, graphql } = harness.fresh({ appId: "4242" });
+    const id = standIn.addCustomer(SHOP);
+    await graphql(METAFIELDS_SET, {
+      metafields: [
+        { ownerId: id, namespace: "$app:tally", key: "tier", type: "single_line_text_field", value: "Gold" },
+        { ownerId: id, namespace: "$app:tally", key: "points_balance", type: "number_integer", value: "5" },
+      ],
+    });
+
+    const { body } = await graphql(
+      `
+        mutation ($metafields: [MetafieldIdentifierInput!]!) {
+          metafieldsDelete(metafields: $metafields) {
+            deletedMetafields {
+              ownerId
+              namespace
+              key
+            }
+            userErrors {
+              field
+              message
+            }
+          }
+        }
+      `,
+      {
+        metafields: [
+          { ownerId: id, namespace: "$app:tally", key: "tier" },
+          { ownerId: id, namespace: "$app:tally", key: "never_set" },
+        ],
+      },
+    );
+
+    expect(body.data.metafieldsDelete).toEqual({
+      deletedMetafields: [{ ownerId: id, namespace: "app--4242--tally", key: "tier" }, null],
+      userErrors: [],
+    });
+    expect(standIn.metafieldsOf(SHOP, id).map((m) => m.key)).toEqual(["points_balance"]);
+  });
+});

@@ -141,6 +141,27 @@ export const metafieldMutations = {
     return { metafields: written.map((m) => metafieldView(ctx, m)), userErrors: [] };
   },
 
+  /**
+   * As on Shopify: each identifier's slot in `deletedMetafields` is the
+   * identifier when a metafield was deleted and null when there was none, so
+   * deleting twice is not an error.
+   */
+  metafieldsDelete: (
+    { metafields }: { metafields: Array<{ ownerId: string; namespace: string; key: string }> },
+    ctx: ResolverContext,
+  ) => {
+    const deleted = metafields.map((input) => {
+      const namespace = ctx.standIn.expandNamespace(input.namespace);
+      const index = ctx.state.metafields.findIndex(
+        (m) => m.ownerId === input.ownerId && m.namespace === namespace && m.key === input.key,
+      );
+      if (index < 0) return null;
+      ctx.state.metafields.splice(index, 1);
+      return { ownerId: input.ownerId, namespace, key: input.key };
+    });
+    return { deletedMetafields: deleted, userErrors: [] };
+  },
+
   metafieldDefinitionCreate: (
     { definition }: { definition: MetafieldDefinitionInput },
     ctx: ResolverContext,

@@ -1,0 +1,154 @@
+// Consumer of the "shopify-sync" queue (producer: app/jobs/sync-queue.server.ts).
+import { randomUUID } from "node:crypto";
+import { UnrecoverableError } from "bullmq";
+import { planCustomerWrite, type CustomerWrite } from "~/domain/shopify-sync";
+import {
+  clearShopSyncFailure,
+  dirtyMembers,
+  recordDefinitionsMade,
+  recordRefused,
+  recordShopSyncFailure,
+  recordWritten,
+  releaseSyncLease,
+  shopSyncState,
+  takeSyncLease,
+  type DirtyMember,
+} from "~/models/shopify-sync.server";
+import {
+  adminClientForShop,
+  isPermanentAdminError,
+  type AdminClient,
+  type AdminClientOptions,
+} from "~/services/admin-client.server";
+import { ensureCustomerMetafieldDefinitions, pushCustomerWrites } from "~/services/customer-sync.server";
+
+// Small pages: Shopify confirms before anything is recorded, and a page is
+// a few documents, so a lease renewed per document never runs out.
+const PAGE = 200;
+const REQUIRED_SCOPE = "write_customers";
+
+export interface SyncOptions {
+  /** How long a lease outlives a worker that stopped making progress (it is renewed per document). */
+  leaseMs?: number;
+  client?: Omit<AdminClientOptions, "shop" | "accessToken">;
+}
+
+export interface SyncReport {
+  written: number;
+  unchanged: number;
+  refused: number;
+}
+
+/** Thrown when another worker holds the shop's lease: BullMQ retries shortly. */
+export class SyncLeaseHeldError extends Error {
+  constructor(shop: string) {
+    super(`another worker is syncing ${shop}; trying again shortly`);
+    this.name = "SyncLeaseHeldError";
+  }
+}
+
+/**
+ * Brings Shopify's copy of the shop's marked members up to date: tier tag,
+ * tier and points metafields. Under the shop's lease, so two workers never
+ * write one shop at once. Members Shopify refuses are recorded for support
+ * and the job then fails for good (`UnrecoverableError`), after everyone else
+ * is written; a failure only a person can fix (token revoked, scope missing,
+ * a refused document) is recorded on the shop and fails the job for good.
+ * Throttling and outages are thrown as is, for BullMQ to retry.
+ */
+export async function runShopifySync(shop: string, options: SyncOptions = {}): Promise<SyncReport> {
+  const leaseMs = options.leaseMs ?? Number(process.env.TALLY_SYNC_LEASE_MS ?? 60_000);
+  const leaseId = randomUUID();
+  if (!(await takeSyncLease(shop, leaseId, leaseMs))) throw new SyncLeaseHeldError(shop);
+  // Renewed on progress, not on a timer: a worker frozen mid-request stops
+  // renewing, and the lease passes to whoever asks after it runs out.
+  const renew = async () => {
+    if (!(await takeSyncLease(shop, leaseId, leaseMs))) {
+      throw new Error(`lost the sync lease of ${shop}; another worker continues`);
+    }
+  };
+  try {
+    const client = await connect(shop, options);
+    const report = await syncMarkedMembers(shop, client, new Date(), renew);
+    await clearShopSyncFailure(shop);
+    if (report.refused > 0) {
+      throw new UnrecoverableError(
+        `Shopify refused ${report.refused} customer(s) of ${shop}; see the shopify.sync_refused audit entry`,
+      );
+    }
+    return report;
+  } catch (error) {
+    if (isPermanentAdminError(error) || error instanceof MissingScopeError) {
+      const reason = (error as Error).message;
+      await recordShopSyncFailure(shop, reason);
+      throw new UnrecoverableError(reason);
+    }
+    throw error;
+  } finally {
+    await releaseSyncLease(shop, leaseId).catch(() => {});
+  }
+}
+
+class MissingScopeError extends Error {
+  constructor(shop: string) {
+    super(`${shop} has not granted ${REQUIRED_SCOPE}: tiers cannot be written to its customers`);
+  }
+}
+
+async function connect(shop: string, options: SyncOptions): Promise<AdminClient> {
+  const state = await shopSyncState(shop);
+  const client = await adminClientForShop(shop, options.client);
+  if (!state.scope?.split(",").includes(REQUIRED_SCOPE)) throw new MissingScopeError(shop);
+  if (!state.definitionsMade) {
+    await ensureCustomerMetafieldDefinitions((query, variables) => client.request(query, variables));
+    await recordDefinitionsMade(shop);
+  }
+  return client;
+}
+
+/**
+ * Pages through members marked at or before `until` (later marks are the
+ * next job's), writes what changed and records it. Stops if the lease was
+ * lost: whoever holds it now writes the rest.
+ */
+async function syncMarkedMembers(
+  shop: string,
+  client: AdminClient,
+  until: Date,
+  renewLease: () => Promise<void>,
+): Promise<SyncReport> {
+  const report: SyncReport = { written: 0, unchanged: 0, refused: 0 };
+  for (;;) {
+    await renewLease();
+    const members = await dirtyMembers(shop, until, PAGE);
+    if (members.length === 0) return report;
+    const byId = new Map(members.map((m) => [m.memberId, m]));
+    const writes = members.map(planCustomerWrite).filter((w): w is CustomerWrite => w !== null);
+    const writing = new Set(writes.map((w) => w.memberId));
+    const unchanged = members.filter((m) => !writing.has(m.memberId));
+    const pushed = await pushCustomerWrites(client, writes, renewLease);
+    // Recorded only while the lease is ours: after it passed on, the new
+    // holder may have written newer state than this page read.
+    await renewLease();
+    await recordWritten([
+      ...unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })),
+      ...pushed.written.map((w) => ({
+        memberId: w.memberId,
+        dirtyAt: byId.get(w.memberId)!.dirtyAt,
+        result: w.result,
+      })),
+    ]);
+    await recordRefused(
+      shop,
+      pushed.refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
+    );
+    report.written += pushed.written.length;
+    report.unchanged += unchanged.length;
+    report.refused += pushed.refused.length;
+    if (members.length < PAGE) return report;
+  }
+}
+
+function refusal(member: DirtyMember, reason: string) {
+  return { memberId: member.memberId, customerGid: member.customerGid, dirtyAt: member.dirtyAt, reason };
+}
