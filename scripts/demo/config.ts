@@ -28,9 +28,8 @@ export function demoEnv(databaseUrl: string): Record<string, string> {
     // customers) in the process that runs it.
     WEB_CONCURRENCY: "1",
     DEMO_SHOP: DEMO.shop,
-    // The worker is a separate process and cannot reach the stand-in that the
-    // web process holds in memory, so the demo does not reconcile.
-    RECONCILE_EVERY_MINUTES: "0",
+    // The workers run in the web process, beside the stand-in they call.
+    RECONCILE_EVERY_MINUTES: "60",
   };
 }
 

@@ -22,13 +22,9 @@ export function startProcess(name: string, args: string[], env: Record<string, s
   return child;
 }
 
-/** The built web app with the Shopify stand-in in the same process. */
+/** The built web app and the workers, with the Shopify stand-in in the same process. */
 export function startWeb(env: Record<string, string>): ChildProcess {
   return startProcess("web", ["--import", "tsx", "scripts/demo/web.ts"], env);
-}
-
-export function startWorker(env: Record<string, string>): ChildProcess {
-  return startProcess("worker", ["--import", "tsx", "workers/index.ts"], env);
 }
 
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {

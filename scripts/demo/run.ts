@@ -1,17 +1,21 @@
 // `npm run demo`: Tally on this machine against the Shopify stand-in. Creates
 // and migrates the demo database, builds the app, starts the web app and the
-// worker, installs a demo shop the way Shopify does (session token → token
-// exchange), sends it a few paid orders, then stays up until Ctrl-C.
+// workers, installs a demo shop the way Shopify does (session token → token
+// exchange), gives it VIP tiers, sends it a few paid orders, then stays up
+// until Ctrl-C.
 import { appUrl, DEMO, demoDatabaseUrl, demoEnv, demoServerUrl } from "./config";
 import { checkServices, ensureBuilt, ensureDatabase } from "./prepare";
-import { startWeb, startWorker, waitForHttp } from "./processes";
+import { DEMO_TIERS } from "./customers";
+import { startWeb, waitForHttp } from "./processes";
 import { openAdmin, readBalance, sendPaidOrder } from "./requests";
+import { readTiers, waitForTiers } from "./tiers";
 
 const SEED_ORDERS: Array<[customerId: number, amount: string]> = [
   [1001, "120.00"],
   [1001, "35.50"],
   [1002, "89.99"],
   [1003, "12.00"],
+  [1003, "600.00"],
 ];
 
 async function main() {
@@ -22,7 +26,7 @@ async function main() {
   await ensureDatabase(serverUrl, DEMO.database, databaseUrl);
   ensureBuilt();
 
-  const children = [startWeb(env), startWorker(env)];
+  const children = [startWeb(env)];
   const stop = () => {
     for (const child of children) child.kill("SIGTERM");
     setTimeout(() => process.exit(0), 3_000).unref();
@@ -37,8 +41,15 @@ async function main() {
   const install = await fetch(await openAdmin(), { headers: { "User-Agent": "Mozilla/5.0 (Tally demo)" } });
   if (!install.ok) throw new Error(`installing the demo shop failed: HTTP ${install.status}`);
 
+  // The app's own model, so the program is validated and saved as the admin would.
+  Object.assign(process.env, env);
+  const { saveTierProgram } = await import("~/models/tier-program.server");
+  const saved = await saveTierProgram(DEMO.shop, DEMO_TIERS);
+  if (!saved.ok) throw new Error(`the demo tier program was refused: ${JSON.stringify(saved.fieldErrors)}`);
+
   for (const [customerId, amount] of SEED_ORDERS) await sendPaidOrder(customerId, amount);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await waitForTiers(databaseUrl, 3);
+  const tiers = await readTiers(databaseUrl);
   const balances = await Promise.all(
     [1001, 1002, 1003].map(async (id) => [id, await readBalance(id)] as const),
   );
@@ -51,12 +62,15 @@ async function main() {
  Balances over the signed app proxy (what the storefront widget reads):
 ${balances.map(([id, body]) => `   customer ${id}: ${JSON.stringify(body)}`).join("\n")}
 
+ VIP tiers, as written back to the customers in Shopify (tag and metafields):
+${tiers.map((t) => `   ${t.customer}: ${t.tier}, tagged "${t.tag}", ${t.points} points`).join("\n")}
+
  Send a paid order (signed exactly as Shopify signs webhooks):
    npm run demo:order -- --customer 1001 --amount 42.50
  Open the merchant's overview (a session token valid for one hour):
    ${await openAdmin(3600)}
 
- Ctrl-C stops the web app and the worker.
+ Ctrl-C stops the web app and the workers.
 ──────────────────────────────────────────────────────────────────────────────`);
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import { systemClock, type Clock } from "./clock";
 import { normalizeDecimal } from "./decimal";
-import { IdSequence } from "./ids";
+import { gid, IdSequence } from "./ids";
 import { LeakyBucket, type BucketLimits } from "./leaky-bucket";
 import { buildOrderLines, type OrderTotals, type SeedLine, type SeedShipping } from "./order-lines";
 import type {
@@ -38,6 +38,8 @@ export interface ShopifyStandInOptions {
 export type InjectedFailure = "THROTTLED" | 500 | 502 | 503 | 504;
 
 export interface SeedCustomer {
+  /** A chosen numeric id (fixtures that must match ids used elsewhere); otherwise the next one. */
+  id?: number;
   firstName?: string | null;
   lastName?: string | null;
   email?: string | null;
@@ -177,7 +179,7 @@ export class ShopifyStandIn {
     const state = this.state(domain);
     const at = input.createdAt ? Date.parse(input.createdAt) : this.clock.now();
     const customer: CustomerRecord = {
-      id: this.ids.gid("Customer"),
+      id: input.id === undefined ? this.ids.gid("Customer") : gid("Customer", input.id),
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
       email: input.email ?? null,
