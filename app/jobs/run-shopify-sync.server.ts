@@ -25,6 +25,7 @@ import { ensureCustomerMetafieldDefinitions, pushCustomerWrites } from "~/servic
 // Small pages: Shopify confirms before anything is recorded, and a page is
 // a few documents, so a lease renewed per document never runs out.
 const PAGE = 200;
+const READ = 5_000;
 const REQUIRED_SCOPE = "write_customers";
 
 export interface SyncOptions {
@@ -107,9 +108,11 @@ async function connect(shop: string, options: SyncOptions): Promise<AdminClient>
 }
 
 /**
- * Pages through members marked at or before `until` (later marks are the
+ * Goes through members marked at or before `until` (later marks are the
  * next job's), writes what changed and records it. Stops if the lease was
- * lost: whoever holds it now writes the rest.
+ * lost: whoever holds it now writes the rest. A member read early may
+ * change before their page is written; their mark then moved past the one
+ * read, so it stays set and the next job writes them again.
  */
 async function syncMarkedMembers(
   shop: string,
@@ -120,33 +123,47 @@ async function syncMarkedMembers(
   const report: SyncReport = { written: 0, unchanged: 0, refused: 0 };
   for (;;) {
     await renewLease();
-    const members = await dirtyMembers(shop, until, PAGE);
-    if (members.length === 0) return report;
-    const byId = new Map(members.map((m) => [m.memberId, m]));
-    const writes = members.map(planCustomerWrite).filter((w): w is CustomerWrite => w !== null);
-    const writing = new Set(writes.map((w) => w.memberId));
-    const unchanged = members.filter((m) => !writing.has(m.memberId));
-    const pushed = await pushCustomerWrites(client, writes, renewLease);
-    // Recorded only while the lease is ours: after it passed on, the new
-    // holder may have written newer state than this page read.
-    await renewLease();
-    await recordWritten([
-      ...unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })),
-      ...pushed.written.map((w) => ({
-        memberId: w.memberId,
-        dirtyAt: byId.get(w.memberId)!.dirtyAt,
-        result: w.result,
-      })),
-    ]);
-    await recordRefused(
-      shop,
-      pushed.refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
-    );
-    report.written += pushed.written.length;
-    report.unchanged += unchanged.length;
-    report.refused += pushed.refused.length;
-    if (members.length < PAGE) return report;
+    // One scan of the shop's members finds up to READ marked ones (the mark
+    // has no index, so balance updates stay HOT); they are written a PAGE at
+    // a time.
+    const marked = await dirtyMembers(shop, until, READ);
+    for (let start = 0; start < marked.length; start += PAGE) {
+      const page = await syncPage(shop, client, marked.slice(start, start + PAGE), renewLease);
+      report.written += page.written;
+      report.unchanged += page.unchanged;
+      report.refused += page.refused;
+    }
+    if (marked.length < READ) return report;
   }
+}
+
+async function syncPage(
+  shop: string,
+  client: AdminClient,
+  members: DirtyMember[],
+  renewLease: () => Promise<void>,
+): Promise<SyncReport> {
+  const byId = new Map(members.map((m) => [m.memberId, m]));
+  const writes = members.map(planCustomerWrite).filter((w): w is CustomerWrite => w !== null);
+  const writing = new Set(writes.map((w) => w.memberId));
+  const unchanged = members.filter((m) => !writing.has(m.memberId));
+  const pushed = await pushCustomerWrites(client, writes, renewLease);
+  // Recorded only while the lease is ours: after it passed on, the new
+  // holder may have written newer state than this page read.
+  await renewLease();
+  await recordWritten([
+    ...unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })),
+    ...pushed.written.map((w) => ({
+      memberId: w.memberId,
+      dirtyAt: byId.get(w.memberId)!.dirtyAt,
+      result: w.result,
+    })),
+  ]);
+  await recordRefused(
+    shop,
+    pushed.refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
+  );
+  return { written: pushed.written.length, unchanged: unchanged.length, refused: pushed.refused.length };
 }
 
 function refusal(member: DirtyMember, reason: string) {
