@@ -2,7 +2,9 @@
 import { UnrecoverableError } from "bullmq";
 import { getEnv } from "~/env.server";
 import { reconcileShop } from "~/models/reconciliation.server";
+import { hasTierProgram } from "~/models/tier-dirty.server";
 import { adminClientForShop, isPermanentAdminError } from "~/services/admin-client.server";
+import { requestTierRecalculation } from "./tier-queue.server";
 
 /**
  * One shop's reconciliation over the configured look-back. A permanent
@@ -15,6 +17,10 @@ export async function runReconciliation(shop: string, now = new Date()): Promise
   try {
     const client = await adminClientForShop(shop);
     const report = await reconcileShop(shop, client, since, now);
+    // Balances moved outside a drain: the tiers' marks are set, this makes the look prompt.
+    if (report.earned + report.refunds + report.cancellations > 0 && (await hasTierProgram(shop))) {
+      await requestTierRecalculation(shop);
+    }
     return `${shop}: ${report.orders} orders checked, ${report.fetched} read in full, ${report.earned} earned, ${report.refunds} refunds, ${report.cancellations} cancellations, ${report.refused.length} refused`;
   } catch (error) {
     if (isPermanentAdminError(error)) throw new UnrecoverableError((error as Error).message);

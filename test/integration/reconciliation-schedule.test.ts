@@ -2,7 +2,10 @@ import { UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { runReconciliation } from "~/jobs/run-reconciliation.server";
+import { saveTierProgram } from "~/models/tier-program.server";
+import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import { connectedShop, standInDuringFile } from "#test/support/stand-in";
+import { tierNameOf } from "#test/support/tiers";
 import { waitFor } from "#test/support/wait";
 import { runWorkersDuringFile } from "#test/support/webhooks";
 
@@ -23,6 +26,19 @@ describe("the worker's reconciliation schedule", () => {
     );
 
     expect(entry).toMatchObject({ kind: "EARN", points: 42 });
+  });
+
+  it("moves the member's tier, in Tally and in Shopify, as soon as a filled gap changes their balance", async () => {
+    const { shop, customerId } = await connected();
+    await saveTierProgram(shop, tierProgramInput([tierInput("Bronze", "0"), tierInput("Silver", "100")]));
+    standIn.addOrder(shop, { customerId, lines: [{ price: "150.00" }] });
+
+    // Well inside the sweeper's grace (10 s): the reconciliation itself asked for the tier job.
+    await waitFor(
+      async () => (standIn.customer(shop, customerId)!.tags.includes("VIP: Silver") ? true : undefined),
+      { what: "the Silver tag in Shopify", timeoutMs: 9_000 },
+    );
+    expect(await tierNameOf(shop, customerId)).toBe("Silver");
   });
 
   it("gives up for good, with the reason, when Shopify refuses the shop's token", async () => {
