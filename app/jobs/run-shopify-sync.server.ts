@@ -5,6 +5,7 @@ import { planCustomerWrite, type CustomerWrite } from "~/domain/shopify-sync";
 import {
   clearShopSyncFailure,
   dirtyMembers,
+  markClock,
   recordDefinitionsMade,
   recordRefused,
   recordShopSyncFailure,
@@ -70,7 +71,7 @@ export async function runShopifySync(shop: string, options: SyncOptions = {}): P
   };
   try {
     const client = await connect(shop, options);
-    const report = await syncMarkedMembers(shop, client, new Date(), renew);
+    const report = await syncMarkedMembers(shop, client, await markClock(), renew);
     await clearShopSyncFailure(shop);
     if (report.refused > 0) {
       throw new UnrecoverableError(
@@ -117,7 +118,7 @@ async function connect(shop: string, options: SyncOptions): Promise<AdminClient>
 async function syncMarkedMembers(
   shop: string,
   client: AdminClient,
-  until: Date,
+  until: string,
   renewLease: () => Promise<void>,
 ): Promise<SyncReport> {
   const report: SyncReport = { written: 0, unchanged: 0, refused: 0 };

@@ -1,4 +1,4 @@
-import { Worker, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import { getEnv } from "~/env.server";
 import { findShopsWithStalePending } from "~/models/webhook-delivery.server";
 import { drainShop } from "./drain-shop.server";
@@ -15,9 +15,11 @@ import { closeTierQueue, requestTierRecalculation, TIER_QUEUE, type TierJob } fr
 import { shopsWithStaleSync } from "~/models/shopify-sync.server";
 import { recalculateDirtyMembers, shopsWithStaleTiers } from "~/models/tier-dirty.server";
 import { createRedis } from "./redis.server";
-import { runShopifySync } from "./run-shopify-sync.server";
+import { runShopifySync, SyncLeaseHeldError } from "./run-shopify-sync.server";
 import { closeSyncQueue, requestShopifySync, SYNC_QUEUE, type SyncJob } from "./sync-queue.server";
 import { requestDrain, WEBHOOK_QUEUE, type DrainJob } from "./webhook-queue.server";
+
+const LEASE_RECHECK_MS = 1_000;
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -54,9 +56,17 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
     queueWorker<SyncJob>(
       SYNC_QUEUE,
       "Shopify sync",
-      async (job) => {
-        const report = await runShopifySync(job.data.shop);
-        return `${report.written} customers written, ${report.unchanged} already right`;
+      async (job, token) => {
+        try {
+          const report = await runShopifySync(job.data.shop);
+          return `${report.written} customers written, ${report.unchanged} already right`;
+        } catch (error) {
+          if (!(error instanceof SyncLeaseHeldError)) throw error;
+          // Not a failure: another worker is writing the shop. Look again
+          // shortly, without spending one of the job's attempts.
+          await job.moveToDelayed(Date.now() + LEASE_RECHECK_MS, token);
+          throw new DelayedError();
+        }
       },
       { concurrency: 4 },
     ),
@@ -91,7 +101,7 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
 function queueWorker<T extends { shop?: string; day?: string }>(
   queue: string,
   what: string,
-  run: (job: Job<T>) => Promise<unknown>,
+  run: (job: Job<T>, token?: string) => Promise<unknown>,
   options: { concurrency: number },
 ): Worker<T> {
   const worker = new Worker<T>(queue, run, {
@@ -129,11 +139,11 @@ function startSweeper(everyMs: number, graceMs: number): { stop(): void } {
     for (const shop of shops) await requestDrain(shop);
     if (shops.length)
       console.info(`[sweeper] asked for a drain of ${shops.length} shop(s) with stale deliveries`);
-    const stale = await shopsWithStaleTiers(olderThan);
+    const stale = await shopsWithStaleTiers(graceMs);
     for (const shop of stale) await requestTierRecalculation(shop);
     if (stale.length)
       console.info(`[sweeper] asked for a tier recalculation of ${stale.length} shop(s) with stale marks`);
-    const unsynced = await shopsWithStaleSync(olderThan);
+    const unsynced = await shopsWithStaleSync(graceMs);
     for (const shop of unsynced) await requestShopifySync(shop);
     if (unsynced.length)
       console.info(`[sweeper] asked for a Shopify sync of ${unsynced.length} shop(s) with stale marks`);

@@ -5,12 +5,18 @@ export interface DirtyMember extends MemberSyncState {
   dirtyAt: string;
 }
 
+/** The database's clock, in the form the marks are stored (they are set by a trigger). */
+export async function markClock(): Promise<string> {
+  const [{ now }] = await prisma.$queryRaw<[{ now: string }]>`SELECT localtimestamp::text AS now`;
+  return now;
+}
+
 /**
  * Members of a shop with a tier program whose Shopify copy is marked out of
- * date at or before `until`, oldest mark first, with what they should show
+ * date at or before `until` (read from `markClock`), oldest mark first, with what they should show
  * (tag = the program's prefix + tier name) beside what Shopify was last told.
  */
-export async function dirtyMembers(shop: string, until: Date, limit: number): Promise<DirtyMember[]> {
+export async function dirtyMembers(shop: string, until: string, limit: number): Promise<DirtyMember[]> {
   const [{ result }] = await prisma.$queryRaw<[{ result: string }]>`
     SELECT COALESCE(json_agg(x ORDER BY x."dirtyAt"), '[]')::text AS result FROM (
       SELECT m."id" AS "memberId", m."customerGid",
@@ -22,7 +28,7 @@ export async function dirtyMembers(shop: string, until: Date, limit: number): Pr
       JOIN "TierProgram" p ON p."shop" = m."shop"
       LEFT JOIN "Tier" t ON t."id" = m."tierId"
       WHERE m."shop" = ${shop} AND m."shopifyDirtyAt" IS NOT NULL
-        AND m."shopifyDirtyAt" <= ${until.toISOString()}::timestamp
+        AND m."shopifyDirtyAt" <= ${until}::timestamp
       ORDER BY m."shopifyDirtyAt" LIMIT ${limit}
     ) x`;
   return JSON.parse(result) as DirtyMember[];
@@ -150,17 +156,21 @@ const FAILED_SHOP_RETRY = "1 hour";
 
 /**
  * Installed shops with a tier program whose members have been marked longer
- * than the grace: their sync job may have been lost with Redis. Shops whose
- * last sync failed for a reason a person must fix wait an hour.
+ * than the grace: their sync job may have been lost with Redis. A shop whose
+ * sync holds a live lease is being written (the lease outlives a dead worker
+ * by at most its length); one whose last sync failed for a reason a person
+ * must fix waits an hour. The grace is counted on the database's clock, the
+ * one that set the marks.
  */
-export async function shopsWithStaleSync(olderThan: Date): Promise<string[]> {
+export async function shopsWithStaleSync(graceMs: number): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ shop: string }>>`
     SELECT s."domain" AS shop FROM "Shop" s JOIN "TierProgram" p ON p."shop" = s."domain"
     WHERE s."installState" = 'INSTALLED'
       AND (s."syncFailedAt" IS NULL OR s."syncFailedAt" < now() - ${FAILED_SHOP_RETRY}::interval)
+      AND (s."syncLeaseUntil" IS NULL OR s."syncLeaseUntil" < now())
       AND EXISTS (
         SELECT 1 FROM "Member" m WHERE m."shop" = s."domain"
-          AND m."shopifyDirtyAt" < ${olderThan.toISOString()}::timestamp)
+          AND m."shopifyDirtyAt" < localtimestamp - make_interval(secs => ${graceMs / 1000}))
     LIMIT 1000`;
   return rows.map((row) => row.shop);
 }

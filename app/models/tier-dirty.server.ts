@@ -36,11 +36,16 @@ export async function recalculateDirtyMembers(shop: string, now = new Date()): P
   }
 }
 
-/** Shops with a tier program whose members have been dirty longer than the grace: their job may have been lost. */
-export async function shopsWithStaleTiers(olderThan: Date): Promise<string[]> {
+/**
+ * Shops with a tier program whose members have been dirty longer than the
+ * grace: their job may have been lost. Counted on the database's clock, the
+ * one the trigger set the marks with.
+ */
+export async function shopsWithStaleTiers(graceMs: number): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ shop: string }>>`
     SELECT DISTINCT m."shop" FROM "Member" m JOIN "TierProgram" p ON p."shop" = m."shop"
-    WHERE m."tierDirtyAt" IS NOT NULL AND m."tierDirtyAt" < ${olderThan.toISOString()}::timestamp
+    WHERE m."tierDirtyAt" IS NOT NULL
+      AND m."tierDirtyAt" < localtimestamp - make_interval(secs => ${graceMs / 1000})
     LIMIT 1000`;
   return rows.map((row) => row.shop);
 }

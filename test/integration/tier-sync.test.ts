@@ -196,6 +196,32 @@ describe("writing tiers back to Shopify", () => {
     expect(asked()).toBe(before);
   });
 
+  it("a shop that has not granted write_customers is recorded for support and not asked again every sweep", async () => {
+    const { shop, customerId } = await connectedShop(standIn, "unscoped");
+    await prisma.session.update({ where: { id: `offline_${shop}` }, data: { scope: "read_orders" } });
+    await saveTierProgram(shop, tierProgramInput(TIERS));
+    await send(shop, "orders/paid", customerId, "600.00");
+
+    const row = await waitFor(
+      async () => {
+        const found = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
+        return found.syncError ? found : undefined;
+      },
+      { what: "the shop's sync failure to be recorded" },
+    );
+    expect(row.syncError).toMatch(/has not granted write_customers/);
+    expect(await prisma.auditLog.count({ where: { shop, action: "shopify.sync_failed" } })).toBeGreaterThan(
+      0,
+    );
+
+    // The member stays marked (nothing was written), yet many sweeps later
+    // nobody has asked for another sync: the next try is in an hour.
+    const failures = await prisma.auditLog.count({ where: { shop, action: "shopify.sync_failed" } });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await prisma.auditLog.count({ where: { shop, action: "shopify.sync_failed" } })).toBe(failures);
+    expect(standIn.graphqlRequests(shop).filter((r) => r.operationType === "mutation")).toEqual([]);
+  });
+
   it("converges after Redis loses every queued and running job mid-sync", async () => {
     const { shop } = await connectedShop(standIn, "flushed");
     const gids = await manyMembers(shop, 2_000);

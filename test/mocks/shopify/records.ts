@@ -1,4 +1,5 @@
 /** What the stand-in stores. GraphQL views (graphql/views.ts) are built from these on demand. */
+import type { MetafieldStore } from "./metafield-store";
 
 export interface ShopRecord {
   domain: string;
@@ -250,7 +251,7 @@ export interface ShopState {
   shop: ShopRecord;
   customers: Map<string, CustomerRecord>;
   orders: Map<string, OrderRecord>;
-  metafields: MetafieldRecord[];
+  metafields: MetafieldStore;
   metafieldDefinitions: MetafieldDefinitionRecord[];
   discounts: Map<string, DiscountRecord>;
   storeCreditAccounts: Map<string, StoreCreditAccountRecord>;

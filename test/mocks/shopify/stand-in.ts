@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { systemClock, type Clock } from "./clock";
 import { normalizeDecimal } from "./decimal";
 import { gid, IdSequence } from "./ids";
+import { MetafieldStore } from "./metafield-store";
 import { LeakyBucket, type BucketLimits } from "./leaky-bucket";
 import { buildOrderLines, type OrderTotals, type SeedLine, type SeedShipping } from "./order-lines";
 import type {
@@ -156,7 +157,7 @@ export class ShopifyStandIn {
       shop,
       customers: new Map(),
       orders: new Map(),
-      metafields: [],
+      metafields: new MetafieldStore(),
       metafieldDefinitions: [],
       discounts: new Map(),
       storeCreditAccounts: new Map(),
@@ -189,7 +190,7 @@ export class ShopifyStandIn {
     };
     state.customers.set(customer.id, customer);
     for (const metafield of input.metafields ?? []) {
-      state.metafields.push({
+      state.metafields.add({
         id: this.ids.gid("Metafield"),
         ownerId: customer.id,
         namespace: this.expandNamespace(metafield.namespace),
@@ -321,7 +322,7 @@ export class ShopifyStandIn {
   }
 
   metafieldsOf(domain: string, ownerId: string): MetafieldRecord[] {
-    return this.state(domain).metafields.filter((m) => m.ownerId === ownerId);
+    return this.state(domain).metafields.ofOwner(ownerId);
   }
 
   discounts(domain: string): DiscountRecord[] {

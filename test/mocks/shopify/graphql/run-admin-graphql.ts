@@ -52,6 +52,39 @@ export const THROTTLED_ERROR: ShopifyGraphqlError = {
   extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
 };
 
+// A document's parse and validation depend on its text alone, and apps send
+// the same few documents over and over: Shopify caches them too. Bounded so
+// a test sending ever-new documents does not grow it without end.
+const checkedDocuments = new Map<string, { document: DocumentNode } | { errors: ShopifyGraphqlError[] }>();
+const CHECKED_DOCUMENTS_KEPT = 500;
+
+function checkDocument(query: string): { document: DocumentNode } | { errors: ShopifyGraphqlError[] } {
+  const cached = checkedDocuments.get(query);
+  if (cached) return cached;
+  let checked: { document: DocumentNode } | { errors: ShopifyGraphqlError[] };
+  try {
+    const document = parse(query);
+    const invalid = validate(adminSchema(), document);
+    checked = invalid.length > 0 ? { errors: invalid.map(validationError) } : { document };
+  } catch (error) {
+    const parseError = error as GraphQLError;
+    checked = {
+      errors: [
+        {
+          message: parseError.message,
+          ...(parseError.locations ? { locations: [...parseError.locations] } : {}),
+          extensions: { code: "PARSE_ERROR" },
+        },
+      ],
+    };
+  }
+  if (checkedDocuments.size >= CHECKED_DOCUMENTS_KEPT) {
+    checkedDocuments.delete(checkedDocuments.keys().next().value!);
+  }
+  checkedDocuments.set(query, checked);
+  return checked;
+}
+
 const ROOTS = { query: queryRoot, mutation: mutationRoot } as Record<string, Record<string, unknown>>;
 
 /**
@@ -83,22 +116,9 @@ export function runAdminGraphql(
     ...partial,
   });
 
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch (error) {
-    const parseError = error as GraphQLError;
-    return refuse("invalid-document", [
-      {
-        message: parseError.message,
-        ...(parseError.locations ? { locations: [...parseError.locations] } : {}),
-        extensions: { code: "PARSE_ERROR" },
-      },
-    ]);
-  }
-
-  const invalid = validate(schema, document);
-  if (invalid.length > 0) return refuse("invalid-document", invalid.map(validationError));
+  const checked = checkDocument(request.query);
+  if ("errors" in checked) return refuse("invalid-document", checked.errors);
+  const document = checked.document;
 
   const operation = pickOperation(document.definitions, request.operationName);
   if (!operation) {

@@ -97,7 +97,7 @@ export function customerView(ctx: ResolverContext, customer: CustomerRecord) {
 
 /** `metafield(namespace, key)` and `metafields(...)` for any HasMetafields owner. */
 function metafieldAccessors(ctx: ResolverContext, ownerId: string) {
-  const owned = () => ctx.state.metafields.filter((m) => m.ownerId === ownerId);
+  const owned = () => ctx.state.metafields.ofOwner(ownerId);
   return {
     metafield: (args: { namespace?: string | null; key: string }) => {
       const namespace = ctx.standIn.expandNamespace(args.namespace);

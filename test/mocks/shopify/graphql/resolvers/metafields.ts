@@ -77,9 +77,7 @@ export const metafieldMutations = {
           : userError(at("key"), "Key contains one or more invalid characters.", "INVALID"));
       if (keyError) errors.push(keyError);
 
-      const existing = ctx.state.metafields.find(
-        (m) => m.ownerId === input.ownerId && m.namespace === namespace && m.key === input.key,
-      );
+      const existing = ctx.state.metafields.find(input.ownerId, namespace, input.key);
       const definition = ctx.state.metafieldDefinitions.find(
         (d) => d.ownerType === ownerType && d.namespace === namespace && d.key === input.key,
       );
@@ -122,9 +120,7 @@ export const metafieldMutations = {
 
     const now = ctx.standIn.clock.now();
     const written = writes.map((write) => {
-      const existing = ctx.state.metafields.find(
-        (m) => m.ownerId === write.ownerId && m.namespace === write.namespace && m.key === write.key,
-      );
+      const existing = ctx.state.metafields.find(write.ownerId, write.namespace, write.key);
       if (existing) {
         Object.assign(existing, { type: write.type, value: write.value, updatedAt: now });
         return existing;
@@ -135,7 +131,7 @@ export const metafieldMutations = {
         createdAt: now,
         updatedAt: now,
       };
-      ctx.state.metafields.push(created);
+      ctx.state.metafields.add(created);
       return created;
     });
     return { metafields: written.map((m) => metafieldView(ctx, m)), userErrors: [] };
@@ -152,11 +148,7 @@ export const metafieldMutations = {
   ) => {
     const deleted = metafields.map((input) => {
       const namespace = ctx.standIn.expandNamespace(input.namespace);
-      const index = ctx.state.metafields.findIndex(
-        (m) => m.ownerId === input.ownerId && m.namespace === namespace && m.key === input.key,
-      );
-      if (index < 0) return null;
-      ctx.state.metafields.splice(index, 1);
+      if (!ctx.state.metafields.remove(input.ownerId, namespace, input.key)) return null;
       return { ownerId: input.ownerId, namespace, key: input.key };
     });
     return { deletedMetafields: deleted, userErrors: [] };
