@@ -13,6 +13,7 @@ import {
   releaseSyncLease,
   shopSyncState,
   takeSyncLease,
+  type ShopSyncState,
   type DirtyMember,
 } from "~/models/shopify-sync.server";
 import {
@@ -23,9 +24,9 @@ import {
 } from "~/services/admin-client.server";
 import { ensureCustomerMetafieldDefinitions, pushCustomerWrites } from "~/services/customer-sync.server";
 
-// Small pages: Shopify confirms before anything is recorded, and a page is
-// a few documents, so a lease renewed per document never runs out.
-const PAGE = 200;
+// Marked members read per scan of the shop. Each document's members are
+// recorded as soon as Shopify confirms it, and the lease is renewed with
+// every document, so it never runs out while the sync makes progress.
 const READ = 5_000;
 const REQUIRED_SCOPE = "write_customers";
 
@@ -39,6 +40,8 @@ export interface SyncReport {
   written: number;
   unchanged: number;
   refused: number;
+  /** Set when the shop's last failure needs a person and is under an hour old: nothing was tried. */
+  waitingOn?: string;
 }
 
 /** Thrown when another worker holds the shop's lease: BullMQ retries shortly. */
@@ -60,6 +63,8 @@ export class SyncLeaseHeldError extends Error {
  */
 export async function runShopifySync(shop: string, options: SyncOptions = {}): Promise<SyncReport> {
   const leaseMs = options.leaseMs ?? Number(process.env.TALLY_SYNC_LEASE_MS ?? 60_000);
+  const state = await shopSyncState(shop);
+  if (state.waitingOn) return { written: 0, unchanged: 0, refused: 0, waitingOn: state.waitingOn };
   const leaseId = randomUUID();
   if (!(await takeSyncLease(shop, leaseId, leaseMs))) throw new SyncLeaseHeldError(shop);
   // Renewed on progress, not on a timer: a worker frozen mid-request stops
@@ -70,7 +75,7 @@ export async function runShopifySync(shop: string, options: SyncOptions = {}): P
     }
   };
   try {
-    const client = await connect(shop, options);
+    const client = await connect(shop, state, options);
     const report = await syncMarkedMembers(shop, client, await markClock(), renew);
     await clearShopSyncFailure(shop);
     if (report.refused > 0) {
@@ -97,8 +102,7 @@ class MissingScopeError extends Error {
   }
 }
 
-async function connect(shop: string, options: SyncOptions): Promise<AdminClient> {
-  const state = await shopSyncState(shop);
+async function connect(shop: string, state: ShopSyncState, options: SyncOptions): Promise<AdminClient> {
   const client = await adminClientForShop(shop, options.client);
   if (!state.scope?.split(",").includes(REQUIRED_SCOPE)) throw new MissingScopeError(shop);
   if (!state.definitionsMade) {
@@ -125,46 +129,34 @@ async function syncMarkedMembers(
   for (;;) {
     await renewLease();
     // One scan of the shop's members finds up to READ marked ones (the mark
-    // has no index, so balance updates stay HOT); they are written a PAGE at
-    // a time.
+    // has no index, so balance updates stay HOT).
     const marked = await dirtyMembers(shop, until, READ);
-    for (let start = 0; start < marked.length; start += PAGE) {
-      const page = await syncPage(shop, client, marked.slice(start, start + PAGE), renewLease);
-      report.written += page.written;
-      report.unchanged += page.unchanged;
-      report.refused += page.refused;
-    }
+    const byId = new Map(marked.map((m) => [m.memberId, m]));
+    const writes = marked.map(planCustomerWrite).filter((w): w is CustomerWrite => w !== null);
+    const writing = new Set(writes.map((w) => w.memberId));
+    const unchanged = marked.filter((m) => !writing.has(m.memberId));
+    await recordWritten(unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })));
+    const pushed = await pushCustomerWrites(client, writes, async ({ written, refused }) => {
+      // Recorded only while the lease is ours: after it passed on, the new
+      // holder may have written newer state than this read.
+      await renewLease();
+      await recordWritten(
+        written.map((w) => ({
+          memberId: w.memberId,
+          dirtyAt: byId.get(w.memberId)!.dirtyAt,
+          result: w.result,
+        })),
+      );
+      await recordRefused(
+        shop,
+        refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
+      );
+    });
+    report.written += pushed.written.length;
+    report.unchanged += unchanged.length;
+    report.refused += pushed.refused.length;
     if (marked.length < READ) return report;
   }
-}
-
-async function syncPage(
-  shop: string,
-  client: AdminClient,
-  members: DirtyMember[],
-  renewLease: () => Promise<void>,
-): Promise<SyncReport> {
-  const byId = new Map(members.map((m) => [m.memberId, m]));
-  const writes = members.map(planCustomerWrite).filter((w): w is CustomerWrite => w !== null);
-  const writing = new Set(writes.map((w) => w.memberId));
-  const unchanged = members.filter((m) => !writing.has(m.memberId));
-  const pushed = await pushCustomerWrites(client, writes, renewLease);
-  // Recorded only while the lease is ours: after it passed on, the new
-  // holder may have written newer state than this page read.
-  await renewLease();
-  await recordWritten([
-    ...unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })),
-    ...pushed.written.map((w) => ({
-      memberId: w.memberId,
-      dirtyAt: byId.get(w.memberId)!.dirtyAt,
-      result: w.result,
-    })),
-  ]);
-  await recordRefused(
-    shop,
-    pushed.refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
-  );
-  return { written: pushed.written.length, unchanged: unchanged.length, refused: pushed.refused.length };
 }
 
 function refusal(member: DirtyMember, reason: string) {

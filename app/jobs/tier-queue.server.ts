@@ -10,7 +10,7 @@ export type TierJob = ShopJob;
 
 // A burst's later drains find the job still waiting and add nothing; the
 // member's tier is still recorded within a couple of seconds of the order.
-const tiers = shopQueue(TIER_QUEUE, 1_000);
+const tiers = shopQueue(TIER_QUEUE, 500);
 
 export const requestTierRecalculation = tiers.request;
 export const closeTierQueue = tiers.close;

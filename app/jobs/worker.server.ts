@@ -59,6 +59,7 @@ export function startWorkers(options: WorkerOptions = {}): RunningWorkers {
       async (job, token) => {
         try {
           const report = await runShopifySync(job.data.shop);
+          if (report.waitingOn) return `not tried: ${report.waitingOn}`;
           return `${report.written} customers written, ${report.unchanged} already right`;
         } catch (error) {
           if (!(error instanceof SyncLeaseHeldError)) throw error;

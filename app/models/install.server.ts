@@ -3,7 +3,7 @@ import { adminQuery, type AdminGraphql } from "~/services/admin-graphql.server";
 import { ensureCustomerMetafieldDefinitions } from "~/services/customer-sync.server";
 import { fetchShopCurrency } from "~/services/shop-info.server";
 import { forgetCachedSessions } from "./session.server";
-import { recordDefinitionsMade } from "./shopify-sync.server";
+import { clearShopSyncFailure, recordDefinitionsMade } from "./shopify-sync.server";
 
 /**
  * The app's after-install setup, run each time Shopify hands us a new offline
@@ -23,6 +23,8 @@ export async function runAfterInstall(shop: string, graphql: AdminGraphql): Prom
     prisma.auditLog.create({ data: { shop, action: "app.installed", details: { currencyCode } } }),
   ]);
   await createMetafieldDefinitions(shop, graphql);
+  // A new token (and its scopes): a sync that waited on the old one tries again.
+  await clearShopSyncFailure(shop);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { prisma } from "~/db.server";
 import type { CustomerWrite, MemberSyncState } from "~/domain/shopify-sync";
 
+// How long a shop whose sync failed for a reason a person must fix is left alone.
+const FAILED_SHOP_RETRY = "1 hour";
+
 export interface DirtyMember extends MemberSyncState {
   dirtyAt: string;
 }
@@ -120,14 +123,23 @@ export async function releaseSyncLease(shop: string, leaseId: string): Promise<v
 export interface ShopSyncState {
   definitionsMade: boolean;
   scope: string | null;
+  /** A failure only a person can fix, recorded within the hour: don't call Shopify yet. */
+  waitingOn: string | null;
 }
 
 export async function shopSyncState(shop: string): Promise<ShopSyncState> {
-  const [row] = await prisma.$queryRaw<Array<{ definitionsAt: Date | null; scope: string | null }>>`
-    SELECT s."metafieldDefinitionsAt" AS "definitionsAt", x."scope"
+  const [row] = await prisma.$queryRaw<
+    Array<{ definitionsAt: Date | null; scope: string | null; waitingOn: string | null }>
+  >`
+    SELECT s."metafieldDefinitionsAt" AS "definitionsAt", x."scope",
+           CASE WHEN s."syncFailedAt" >= now() - ${FAILED_SHOP_RETRY}::interval THEN s."syncError" END AS "waitingOn"
     FROM "Shop" s LEFT JOIN "Session" x ON x."id" = 'offline_' || s."domain"
     WHERE s."domain" = ${shop}`;
-  return { definitionsMade: Boolean(row?.definitionsAt), scope: row?.scope ?? null };
+  return {
+    definitionsMade: Boolean(row?.definitionsAt),
+    scope: row?.scope ?? null,
+    waitingOn: row?.waitingOn ?? null,
+  };
 }
 
 export async function recordDefinitionsMade(shop: string): Promise<void> {
@@ -145,14 +157,13 @@ export async function recordShopSyncFailure(shop: string, reason: string): Promi
   ]);
 }
 
+/** After a sync succeeds, or when the merchant acts (reinstall, scopes granted): try again now. */
 export async function clearShopSyncFailure(shop: string): Promise<void> {
   await prisma.shop.updateMany({
     where: { domain: shop, syncError: { not: null } },
     data: { syncError: null, syncFailedAt: null },
   });
 }
-
-const FAILED_SHOP_RETRY = "1 hour";
 
 /**
  * Installed shops with a tier program whose members have been marked longer

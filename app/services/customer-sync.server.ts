@@ -22,37 +22,43 @@ export interface PushResult {
 }
 
 /**
- * Writes every customer's changes, batched across customers. Shopify's
+ * Writes every customer's changes, batched across customers, handing each
+ * document's outcome to `settle` as soon as Shopify answers it (so what was
+ * confirmed is recorded while the next documents are in flight). Shopify's
  * refusal of one customer (deleted, a tag it will not take) is reported for
  * that customer; the others are sent again without them. Throttling and
  * outages are retried inside the client; what it gives up on is thrown, and
- * nothing is reported as written that Shopify did not confirm.
+ * nothing is reported as written that Shopify did not confirm. A `settle`
+ * that throws (the sync lost its lease) stops the push.
  */
 export async function pushCustomerWrites(
   client: AdminClient,
   writes: readonly CustomerWrite[],
-  /** Called after each document; throwing stops the push (the sync's lease ran out). */
-  afterEach: () => Promise<void> = async () => {},
+  settle: (outcome: PushResult) => Promise<void>,
 ): Promise<PushResult> {
   const result: PushResult = { written: [], refused: [] };
-  const send = async (batch: CustomerWrite[]) => {
-    const outcome = await sendBatch(client, batch);
-    await afterEach();
+  const take = async (outcome: PushResult) => {
+    await settle(outcome);
     result.written.push(...outcome.written);
     result.refused.push(...outcome.refused);
-    for (const write of outcome.retry) {
-      const alone = await sendBatch(client, [write]);
-      await afterEach();
-      result.written.push(...alone.written);
-      result.refused.push(...alone.refused);
-      // A batch of one has no one else to blame: it is written or refused.
-    }
+  };
+  const send = async (batch: CustomerWrite[]) => {
+    const outcome = await sendBatch(client, batch);
+    await take(outcome);
+    // A batch of one has no one else to blame: it is written or refused.
+    for (const write of outcome.retry) await take(await sendBatch(client, [write]));
   };
   const batches = packWrites(writes);
   let next = 0;
+  let stopped = false;
   await Promise.all(
     Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, async () => {
-      while (next < batches.length) await send(batches[next++]!);
+      try {
+        while (next < batches.length && !stopped) await send(batches[next++]!);
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
     }),
   );
   return result;

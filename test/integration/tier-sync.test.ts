@@ -196,7 +196,7 @@ describe("writing tiers back to Shopify", () => {
     expect(asked()).toBe(before);
   });
 
-  it("a shop that has not granted write_customers is recorded for support and not asked again every sweep", async () => {
+  it("a shop that has not granted write_customers is recorded for support, left alone, and synced once the merchant grants it", async () => {
     const { shop, customerId } = await connectedShop(standIn, "unscoped");
     await prisma.session.update({ where: { id: `offline_${shop}` }, data: { scope: "read_orders" } });
     await saveTierProgram(shop, tierProgramInput(TIERS));
@@ -214,12 +214,28 @@ describe("writing tiers back to Shopify", () => {
       0,
     );
 
-    // The member stays marked (nothing was written), yet many sweeps later
-    // nobody has asked for another sync: the next try is in an hour.
+    // The member stays marked (nothing was written), yet however many tier
+    // jobs and sweeps come, nobody calls Shopify for the next hour.
     const failures = await prisma.auditLog.count({ where: { shop, action: "shopify.sync_failed" } });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await send(shop, "orders/paid", customerId, "10.00");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await prisma.auditLog.count({ where: { shop, action: "shopify.sync_failed" } })).toBe(failures);
     expect(standIn.graphqlRequests(shop).filter((r) => r.operationType === "mutation")).toEqual([]);
+
+    // The merchant approves the scope: Shopify says so, and the sync goes through.
+    await deliver({
+      shop,
+      topic: "app/scopes_update",
+      webhookId: `scopes-${nextId++}`,
+      body: {
+        id: 1,
+        previous: ["read_orders"],
+        current: ["read_orders", "write_customers"],
+        updated_at: "2026-11-23T12:00:00Z",
+      },
+    });
+    await untilShopifyHolds(shop, customerId, { tags: ["VIP: Silver"], tier: "Silver", points: "610" });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).syncError).toBeNull();
   });
 
   it("converges after Redis loses every queued and running job mid-sync", async () => {

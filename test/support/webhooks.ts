@@ -14,6 +14,7 @@ import * as customersDataRequest from "~/routes/webhooks.customers.data_request"
 import * as customersRedact from "~/routes/webhooks.customers.redact";
 import * as shopRedact from "~/routes/webhooks.shop.redact";
 import * as appUninstalled from "~/routes/webhooks.app.uninstalled";
+import * as appScopesUpdate from "~/routes/webhooks.app.scopes_update";
 
 const ROUTES = {
   "orders/paid": ordersPaid.action,
@@ -25,6 +26,7 @@ const ROUTES = {
   "customers/redact": customersRedact.action,
   "shop/redact": shopRedact.action,
   "app/uninstalled": appUninstalled.action,
+  "app/scopes_update": appScopesUpdate.action,
 } as const;
 
 export type Topic = keyof typeof ROUTES;
