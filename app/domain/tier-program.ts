@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { parseCurrency, parseMoney } from "./money";
-import { parseDecimal } from "./points";
+import { formatMinor, parseCurrency, parseMoney } from "./money";
+import { formatDecimal, parseDecimal } from "./points";
 import { ok, refuse, type Result } from "./result";
-import type { TierMetric, TierWindow } from "./tiers";
+import type { TierMetric, TierProgram, TierWindow } from "./tiers";
 
 const TierInput = z.object({
   /** Present for a tier that already exists: members keep it across edits. */
@@ -34,7 +34,7 @@ export const TierProgramInput = z.object({
   metric: z.enum(["POINTS_EARNED", "AMOUNT_SPENT", "PAID_ORDERS"]),
   window: z.enum(["LIFETIME", "CALENDAR_YEAR", "ROLLING_12_MONTHS"]),
   graceDays: z
-    .number()
+    .number({ error: "Enter a number of days" })
     .int("Whole days only")
     .min(0, "Use 0 to move members down at once")
     .max(365, "At most 365 days"),
@@ -46,6 +46,22 @@ export const TierProgramInput = z.object({
     .refine((prefix) => !prefix.includes(","), "Commas cannot be used in a tag")
     .default("VIP: "),
 });
+
+/** A tier program as the merchant edits it: thresholds and multipliers as text, in the metric's unit. */
+export type TierProgramValues = z.output<typeof TierProgramInput>;
+
+/** What a shop without tiers is offered to start from; nothing is stored until the merchant saves. */
+export const STARTER_TIER_PROGRAM: TierProgramValues = {
+  metric: "POINTS_EARNED",
+  window: "LIFETIME",
+  graceDays: 30,
+  tagPrefix: "VIP: ",
+  tiers: [
+    { name: "Bronze", threshold: "0", multiplier: "1", earlyAccess: false, perks: "" },
+    { name: "Silver", threshold: "500", multiplier: "1.25", earlyAccess: false, perks: "" },
+    { name: "Gold", threshold: "2000", multiplier: "1.5", earlyAccess: true, perks: "" },
+  ],
+};
 
 /** A program change, validated: thresholds in the metric's unit, ready to store. */
 export interface TierProgramChange {
@@ -101,6 +117,41 @@ export function parseTierProgram(
   if (Object.keys(fieldErrors).length) return failed(fieldErrors);
   const { metric, window, graceDays, tagPrefix } = program;
   return ok({ metric, window, graceDays, tagPrefix, tiers });
+}
+
+/**
+ * A stored program as the merchant edits it, the inverse of
+ * `parseTierProgram`: amount thresholds back in major units of the shop
+ * currency (49999 → "499.99"), multipliers as text, tier ids kept so a save
+ * keeps each tier's members.
+ */
+export function tierProgramValues(
+  program: TierProgram,
+  tagPrefix: string,
+  shopCurrency: string,
+): TierProgramValues {
+  return {
+    metric: program.metric,
+    window: program.window,
+    graceDays: program.graceDays,
+    tagPrefix,
+    tiers: program.tiers.map((tier) => ({
+      id: tier.id,
+      name: tier.name,
+      threshold: formatThreshold(program.metric, tier.threshold, shopCurrency),
+      multiplier: formatDecimal(tier.multiplier),
+      earlyAccess: tier.earlyAccess,
+      perks: tier.perks,
+    })),
+  };
+}
+
+/** A threshold in the metric's unit: points, an amount in the shop currency, or orders. */
+export function formatThreshold(metric: TierMetric, threshold: bigint, shopCurrency: string): string {
+  const currency = parseCurrency(shopCurrency);
+  // An amount threshold is only ever stored under a currency parseCurrency knows.
+  if (metric !== "AMOUNT_SPENT" || !currency) return threshold.toString();
+  return formatMinor({ currency, minor: threshold });
 }
 
 function thresholdIn(

@@ -151,3 +151,8 @@ export function previewProgram(
   }
   return [...rows.values()];
 }
+
+/** How many members a previewed change would move to another tier, up or down. */
+export function membersMoving(preview: readonly TierPreviewRow[]): number {
+  return preview.reduce((moving, row) => moving + row.up + row.down, 0);
+}

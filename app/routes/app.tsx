@@ -21,6 +21,7 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/tiers">VIP tiers</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseDecimal } from "~/domain/points";
 import {
   decideTier,
+  membersMoving,
   previewProgram,
   qualifyingTier,
   windowStart,
@@ -112,5 +113,21 @@ describe("previewing a change of program", () => {
       { tierId: "silver", name: "Silver", up: 1, down: 0, stay: 0 },
       { tierId: "gold", name: "Gold", up: 1, down: 0, stay: 1 },
     ]);
+  });
+
+  it("counts each member who changes tier once, whichever way they move", () => {
+    const next = program({ tiers: [tier("bronze", 0), tier("silver", 1_000), tier("gold", 1_500)] });
+    const members = [
+      { tierId: "bronze", value: 1_200n },
+      { tierId: "silver", value: 800n },
+      { tierId: "gold", value: 1_600n },
+    ];
+
+    expect(membersMoving(previewProgram(program(), next, members))).toBe(2);
+    const placed = [
+      { tierId: "bronze", value: 100n },
+      { tierId: "gold", value: 2_500n },
+    ];
+    expect(membersMoving(previewProgram(program(), program(), placed))).toBe(0);
   });
 });
