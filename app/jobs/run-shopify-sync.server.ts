@@ -68,11 +68,17 @@ export async function runShopifySync(shop: string, options: SyncOptions = {}): P
   const leaseId = randomUUID();
   if (!(await takeSyncLease(shop, leaseId, leaseMs))) throw new SyncLeaseHeldError(shop);
   // Renewed on progress, not on a timer: a worker frozen mid-request stops
-  // renewing, and the lease passes to whoever asks after it runs out.
+  // renewing, and the lease passes to whoever asks after it runs out. At
+  // most every quarter of the lease: each renewal is a commit, and a commit
+  // per document was most of the sync's time.
+  let renewedAt = performance.now();
   const renew = async () => {
+    if (performance.now() - renewedAt < leaseMs / 4) return;
+    const asked = performance.now();
     if (!(await takeSyncLease(shop, leaseId, leaseMs))) {
       throw new Error(`lost the sync lease of ${shop}; another worker continues`);
     }
+    renewedAt = asked;
   };
   try {
     const client = await connect(shop, state, options);
@@ -137,8 +143,9 @@ async function syncMarkedMembers(
     const unchanged = marked.filter((m) => !writing.has(m.memberId));
     await recordWritten(unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })));
     const pushed = await pushCustomerWrites(client, writes, async ({ written, refused }) => {
-      // Recorded only while the lease is ours: after it passed on, the new
-      // holder may have written newer state than this read.
+      // Recorded only while the lease is surely ours (renewed within a
+      // quarter of its length): after it passed on, the new holder may have
+      // written newer state than this read.
       await renewLease();
       await recordWritten(
         written.map((w) => ({

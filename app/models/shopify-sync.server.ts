@@ -52,16 +52,22 @@ export async function recordWritten(
     ...m.result,
     skip: m.result === null,
   }));
-  await prisma.$executeRaw`
-    UPDATE "Member" AS m SET
-      "shopifyTag" = CASE WHEN v.skip THEN m."shopifyTag" ELSE v.tag END,
-      "shopifyTier" = CASE WHEN v.skip THEN m."shopifyTier" ELSE v.tier END,
-      "shopifyPoints" = CASE WHEN v.skip THEN m."shopifyPoints" ELSE v.points END,
-      "shopifyRefusal" = NULL,
-      "shopifyDirtyAt" = CASE WHEN m."shopifyDirtyAt" <= v.dirty_at THEN NULL ELSE m."shopifyDirtyAt" END
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS v(id uuid, dirty_at timestamp, tag text, tier text, points int, skip boolean)
-    WHERE m."id" = v.id`;
+  await prisma.$transaction([
+    // A record lost in a crash leaves the member marked, and the next sync
+    // repeats an idempotent write: not worth waiting for the disk, once per
+    // document, for.
+    prisma.$executeRaw`SET LOCAL synchronous_commit = off`,
+    prisma.$executeRaw`
+      UPDATE "Member" AS m SET
+        "shopifyTag" = CASE WHEN v.skip THEN m."shopifyTag" ELSE v.tag END,
+        "shopifyTier" = CASE WHEN v.skip THEN m."shopifyTier" ELSE v.tier END,
+        "shopifyPoints" = CASE WHEN v.skip THEN m."shopifyPoints" ELSE v.points END,
+        "shopifyRefusal" = NULL,
+        "shopifyDirtyAt" = CASE WHEN m."shopifyDirtyAt" <= v.dirty_at THEN NULL ELSE m."shopifyDirtyAt" END
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS v(id uuid, dirty_at timestamp, tag text, tier text, points int, skip boolean)
+      WHERE m."id" = v.id`,
+  ]);
 }
 
 /**
