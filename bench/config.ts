@@ -23,6 +23,16 @@ export interface BenchConfig {
   backfillOrders: number;
   backfillCustomers: number;
   backfillChunk: number;
+  /** Members of the shop whose tiers are recalculated whole (bench/tiers.ts). */
+  tierMembers: number;
+  /** Members of the shop the incremental sync runs on, and how many of them a ledger change moves up a tier. */
+  tierSyncMembers: number;
+  tierMoved: number;
+  /** Members brought back in line after a Redis flush, and the share written before the flush. */
+  tierFlushMembers: number;
+  tierFlushAtPercent: number;
+  /** Redis database the tier benchmarks' queues use: flushing it must flush nobody else's keys. */
+  tierRedisDb: number;
   /** pgbench clients and threads for the TPC-B baseline. */
   pgbenchClients: number;
   pgbenchThreads: number;
@@ -42,6 +52,12 @@ export function readConfig(): BenchConfig {
     backfillOrders: positiveInt("BENCH_BACKFILL_ORDERS", 100_000),
     backfillCustomers: positiveInt("BENCH_BACKFILL_CUSTOMERS", 20_000),
     backfillChunk: positiveInt("BENCH_BACKFILL_CHUNK", 2_000),
+    tierMembers: positiveInt("BENCH_TIER_MEMBERS", 100_000),
+    tierSyncMembers: positiveInt("BENCH_TIER_SYNC_MEMBERS", 10_000),
+    tierMoved: positiveInt("BENCH_TIER_MOVED", 5_000),
+    tierFlushMembers: positiveInt("BENCH_TIER_FLUSH_MEMBERS", 100_000),
+    tierFlushAtPercent: positiveInt("BENCH_TIER_FLUSH_AT_PERCENT", 20),
+    tierRedisDb: positiveInt("BENCH_TIER_REDIS_DB", 13),
     pgbenchClients: 8,
     pgbenchThreads: 2,
     // Fixed to this machine on purpose: the load is only ever aimed at 127.0.0.1.

@@ -7,6 +7,8 @@ import type { EndToEndResult, SplitResult } from "./ingest";
 import type { LedgerCheck } from "./ledger";
 import type { Machine } from "./machine";
 import type { PgbenchResult } from "./pgbench";
+import type { TiersResult } from "./tiers";
+import { renderTiersSection, renderTiersSummary, tierTargets } from "./tiers-report";
 
 export interface Run {
   machine: Machine;
@@ -15,6 +17,7 @@ export interface Run {
   endToEnd: EndToEndResult;
   split: SplitResult;
   backfill: BackfillResult;
+  tiers: TiersResult;
 }
 
 // From the issue (goal P1 of the performance research): end-to-end ingest
@@ -55,6 +58,7 @@ export function targets(run: Run): Array<{ name: string; pass: boolean; detail: 
       pass: run.backfill.path.entriesPerSecond >= TARGET_BACKFILL_PER_SECOND,
       detail: `${num(run.backfill.path.entriesPerSecond)}/s`,
     },
+    ...tierTargets(run.tiers),
   ];
 }
 
@@ -260,6 +264,8 @@ export function renderMarkdown(run: Run): string {
     "",
     ...backfillLines(backfill),
     "",
+    renderTiersSection(run.tiers, c),
+    "",
   ].join("\n");
 }
 
@@ -274,6 +280,7 @@ export function renderSummary(run: Run): string {
     `backfill path:         ${num(b.path.entriesPerSecond)} entries/s (${num(b.orders)} orders, ${num(b.chunk)} per transaction)`,
     `backfill baseline:     ${num(b.baseline.entriesPerSecond)} entries/s (batched INSERT, same rows) → ratio ${num(backfillRatio(b), 2)}×`,
     `ledger invariants:     end to end ${e2e.ledger.ok ? "hold" : "BROKEN"}, split ${split.ledger.ok ? "hold" : "BROKEN"}, backfill ${b.check.ok ? "hold" : "BROKEN"}`,
+    renderTiersSummary(run.tiers),
     ...targets(run).map((t) => `${verdict(t.pass)}  ${t.name}: ${t.detail}`),
   ].join("\n");
 }

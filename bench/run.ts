@@ -1,9 +1,10 @@
 // `npm run bench`: the pgbench baseline, the webhook ingest benchmarks
 // against the built app, the reconciliation backfill against a batched
-// INSERT, then docs/benchmarks.md and a summary. Exits non-zero when a
-// benchmark could not run or the ledger invariants broke; a missed
-// performance target is reported, not failed.
-import { rm, writeFile } from "node:fs/promises";
+// INSERT, the VIP tier benchmarks, then docs/benchmarks.md and a summary.
+// `BENCH_ONLY=tiers` runs the tier benchmarks alone and rewrites only their
+// section. Exits non-zero when a benchmark could not run or the ledger
+// invariants broke; a missed performance target is reported, not failed.
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startApp } from "./app";
 import { runBackfill } from "./backfill";
@@ -15,10 +16,27 @@ import { OrderSource } from "./orders";
 import { repoRoot } from "./paths";
 import { runPgbench } from "./pgbench";
 import { renderMarkdown, renderSummary, type Run } from "./report";
+import { runTiers } from "./tiers";
+import { renderTiersSection, renderTiersSummary, spliceTiersSection } from "./tiers-report";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
+const benchmarksMd = join(repoRoot, "docs", "benchmarks.md");
+
+/** The tier benchmarks alone: minutes instead of the full run's quarter hour. */
+async function tiersOnly(): Promise<number> {
+  const config = readConfig();
+  const tiers = await runTiers(config, log);
+  const existing = await readFile(benchmarksMd, "utf8").catch(() => "# Benchmarks\n");
+  await writeFile(benchmarksMd, spliceTiersSection(existing, renderTiersSection(tiers, config)));
+  console.log(`\n${renderTiersSummary(tiers)}\n\nVIP tiers section written to docs/benchmarks.md`);
+  return tiers.check.ok ? 0 : 1;
+}
+
 async function main(): Promise<number> {
+  if (process.env.BENCH_ONLY === "tiers") return tiersOnly();
+  if (process.env.BENCH_ONLY)
+    throw new Error(`BENCH_ONLY knows only "tiers", got "${process.env.BENCH_ONLY}"`);
   const config = readConfig();
   const machine = await describeMachine(config);
 
@@ -48,11 +66,14 @@ async function main(): Promise<number> {
       `backfill: ${Math.round(backfill.path.entriesPerSecond)}/s, batched INSERT ${Math.round(backfill.baseline.entriesPerSecond)}/s`,
     );
 
-    const run: Run = { machine, config, pgbench, endToEnd: e2e, split: parts, backfill };
-    await writeFile(join(repoRoot, "docs", "benchmarks.md"), renderMarkdown(run));
+    log("VIP tiers: recalculation, incremental sync, convergence after a Redis flush…");
+    const tiers = await runTiers(config, log);
+
+    const run: Run = { machine, config, pgbench, endToEnd: e2e, split: parts, backfill, tiers };
+    await writeFile(benchmarksMd, renderMarkdown(run));
     console.log(`\n${renderSummary(run)}\n\nwritten to docs/benchmarks.md`);
     await rm(app.logDir, { recursive: true, force: true });
-    return e2e.ledger.ok && parts.ledger.ok && backfill.check.ok ? 0 : 1;
+    return e2e.ledger.ok && parts.ledger.ok && backfill.check.ok && tiers.check.ok ? 0 : 1;
   } catch (error) {
     console.error(`app logs kept in ${app.logDir}`);
     throw error;
