@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   // Lets tests and benchmarks run beside a live demo on one Redis.
   TALLY_QUEUE_PREFIX: z.string().min(1).default("tally"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  // How long a job's lock lasts without renewal: a job whose worker died is
+  // handed to another worker after about this long (BullMQ's stalled check
+  // runs as often).
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   // How often each shop's recent orders are checked against the ledger
   // through Admin GraphQL (0 turns it off), and how far back each check looks.
   // Shopify retries a failed webhook for up to 48 hours, so 72 covers them all.

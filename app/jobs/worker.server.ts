@@ -110,6 +110,8 @@ function queueWorker<T extends { shop?: string; day?: string }>(
     prefix: getEnv().TALLY_QUEUE_PREFIX,
     concurrency: options.concurrency,
     maxStalledCount: 3,
+    lockDuration: getEnv().WORKER_LOCK_MS,
+    stalledInterval: getEnv().WORKER_LOCK_MS,
   });
   worker.on("error", (error) => console.error(`[worker] ${error.message}`));
   worker.on("failed", (job, error) => {
