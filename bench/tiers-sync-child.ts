@@ -41,7 +41,9 @@ export interface FlushResult {
   leaseRetries: number;
 }
 
-const POLL_MS = 50;
+// Each poll counts the shop's marks (a scan of its members): at 100,000
+// members a tighter poll takes a good part of a core from the app it times.
+const POLL_MS = 250;
 
 function need(name: string): string {
   const value = process.env[name];

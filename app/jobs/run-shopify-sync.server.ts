@@ -24,10 +24,10 @@ import {
 } from "~/services/admin-client.server";
 import { ensureCustomerMetafieldDefinitions, pushCustomerWrites } from "~/services/customer-sync.server";
 
-// Marked members read per scan of the shop. Each document's members are
-// recorded as soon as Shopify confirms it, and the lease is renewed with
-// every document, so it never runs out while the sync makes progress.
+// Marked members read per scan of the shop.
 const READ = 5_000;
+// Confirmed members recorded per transaction.
+const RECORD_EVERY = 100;
 const REQUIRED_SCOPE = "write_customers";
 
 export interface SyncOptions {
@@ -142,23 +142,36 @@ async function syncMarkedMembers(
     const writing = new Set(writes.map((w) => w.memberId));
     const unchanged = marked.filter((m) => !writing.has(m.memberId));
     await recordWritten(unchanged.map((m) => ({ memberId: m.memberId, dirtyAt: m.dirtyAt, result: null })));
-    const pushed = await pushCustomerWrites(client, writes, async ({ written, refused }) => {
-      // Recorded only while the lease is surely ours (renewed within a
-      // quarter of its length): after it passed on, the new holder may have
-      // written newer state than this read.
+    // What Shopify confirmed is recorded a few documents at a time: each
+    // record is a transaction, and round trips to the database cost as much
+    // CPU here as the Shopify writes. Recorded only while the lease is surely
+    // ours (renewed within a quarter of its length): after it passed on, the
+    // new holder may have written newer state than this read.
+    let confirmed: CustomerWrite[] = [];
+    const record = async () => {
+      const batch = confirmed;
+      confirmed = [];
       await renewLease();
       await recordWritten(
-        written.map((w) => ({
+        batch.map((w) => ({
           memberId: w.memberId,
           dirtyAt: byId.get(w.memberId)!.dirtyAt,
           result: w.result,
         })),
       );
-      await recordRefused(
-        shop,
-        refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
-      );
+    };
+    const pushed = await pushCustomerWrites(client, writes, async ({ written, refused }) => {
+      confirmed.push(...written);
+      if (confirmed.length >= RECORD_EVERY) await record();
+      if (refused.length > 0) {
+        await renewLease();
+        await recordRefused(
+          shop,
+          refused.map(({ write, reason }) => refusal(byId.get(write.memberId)!, reason)),
+        );
+      }
     });
+    await record();
     report.written += pushed.written.length;
     report.unchanged += unchanged.length;
     report.refused += pushed.refused.length;

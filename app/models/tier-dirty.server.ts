@@ -31,7 +31,7 @@ export async function recalculateDirtyMembers(shop: string, now = new Date()): P
     await prisma.$executeRaw`
       UPDATE "Member" AS m SET "tierDirtyAt" = NULL
       FROM unnest(${dirty.map((m) => m.id)}::uuid[], ${dirty.map((m) => m.dirtyAt)}::timestamp[]) AS v(id, dirty_at)
-      WHERE m."id" = v.id AND m."tierDirtyAt" <= v.dirty_at`;
+      WHERE m."id" = v.id AND m."tierDirtyAt" <= v.dirty_at AND m."id" = ANY(${dirty.map((m) => m.id)}::uuid[])`;
     if (dirty.length < BATCH) return total;
   }
 }
