@@ -2,7 +2,7 @@
 // against the built app, the reconciliation backfill against a batched
 // INSERT, the VIP tier benchmarks, then docs/benchmarks.md and a summary.
 // `BENCH_ONLY=tiers` runs the tier benchmarks alone and rewrites only their
-// section. Exits non-zero when a benchmark could not run or the ledger
+// section; `BENCH_ONLY=backfill` runs the backfill alone and only prints it. Exits non-zero when a benchmark could not run or the ledger
 // invariants broke; a missed performance target is reported, not failed.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -33,10 +33,21 @@ async function tiersOnly(): Promise<number> {
   return tiers.check.ok ? 0 : 1;
 }
 
+/** The backfill alone, for trying a change to the earn path: figures printed, nothing written. */
+async function backfillOnly(): Promise<number> {
+  const backfill = await runBackfill(readConfig());
+  const ratio = backfill.path.entriesPerSecond / backfill.baseline.entriesPerSecond;
+  log(
+    `backfill: ${Math.round(backfill.path.entriesPerSecond)}/s, batched INSERT ${Math.round(backfill.baseline.entriesPerSecond)}/s, ratio ${ratio.toFixed(2)}×`,
+  );
+  return backfill.check.ok ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   if (process.env.BENCH_ONLY === "tiers") return tiersOnly();
+  if (process.env.BENCH_ONLY === "backfill") return backfillOnly();
   if (process.env.BENCH_ONLY)
-    throw new Error(`BENCH_ONLY knows only "tiers", got "${process.env.BENCH_ONLY}"`);
+    throw new Error(`BENCH_ONLY knows "tiers" and "backfill", got "${process.env.BENCH_ONLY}"`);
   const config = readConfig();
   const machine = await describeMachine(config);
 
