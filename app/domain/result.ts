@@ -13,3 +13,18 @@ export function describeIssues(error: {
     .map((issue) => `${issue.path.map(String).join(".") || "payload"}: ${issue.message}`)
     .join("; ");
 }
+
+/** A refusal of a form: each field's message, and all of them as the reason. */
+export function refuseFields(fieldErrors: Record<string, string>) {
+  const reason = Object.entries(fieldErrors)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join("; ");
+  return { ...refuse(reason), fieldErrors };
+}
+
+/** Each zod issue's message under its field's path (the first per field). */
+export function fieldErrorsOf(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  return fieldErrors;
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { formatMinor, parseCurrency, parseMoney } from "./money";
 import { formatDecimal, parseDecimal } from "./points";
-import { ok, refuse, type Result } from "./result";
+import { fieldErrorsOf, ok, refuseFields, type Result } from "./result";
 import type { TierMetric, TierProgram, TierWindow } from "./tiers";
 
 const TierInput = z.object({
@@ -90,10 +90,7 @@ export function parseTierProgram(
 ): Result<TierProgramChange> & { fieldErrors?: Record<string, string> } {
   const parsed = TierProgramInput.safeParse(input);
   const fieldErrors: Record<string, string> = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
-    return failed(fieldErrors);
-  }
+  if (!parsed.success) return refuseFields(fieldErrorsOf(parsed.error.issues));
   const program = parsed.data;
   const currency = parseCurrency(shopCurrency);
   const tiers: TierProgramChange["tiers"] = [];
@@ -114,7 +111,7 @@ export function parseTierProgram(
     names.add(key);
     tiers.push({ ...tier, threshold });
   });
-  if (Object.keys(fieldErrors).length) return failed(fieldErrors);
+  if (Object.keys(fieldErrors).length) return refuseFields(fieldErrors);
   const { metric, window, graceDays, tagPrefix } = program;
   return ok({ metric, window, graceDays, tagPrefix, tiers });
 }
@@ -162,11 +159,4 @@ function thresholdIn(
   if (metric !== "AMOUNT_SPENT") return /^\d+$/.test(text) ? BigInt(text) : null;
   if (!currency) return null;
   return parseMoney(text, currency)?.minor ?? null;
-}
-
-function failed(fieldErrors: Record<string, string>) {
-  const reason = Object.entries(fieldErrors)
-    .map(([field, message]) => `${field}: ${message}`)
-    .join("; ");
-  return { ...refuse(reason), fieldErrors };
 }
