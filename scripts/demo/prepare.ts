@@ -74,3 +74,19 @@ function newest(path: string): number {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
 }
+
+/**
+ * The stand-in lives in memory: tokens an earlier demo run was given mean
+ * nothing to this one, and the workers would meet 401s. So the demo shop is
+ * installed afresh each run; its program, tiers and members stay, as on a
+ * reinstall.
+ */
+export async function forgetSessions(databaseUrl: string, shop: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM "Session" WHERE "shop" = $1`, [shop]);
+  } finally {
+    await client.end();
+  }
+}

@@ -4,8 +4,8 @@
 // exchange), gives it VIP tiers, sends it a few paid orders, then stays up
 // until Ctrl-C.
 import { appUrl, DEMO, demoDatabaseUrl, demoEnv, demoServerUrl } from "./config";
-import { checkServices, ensureBuilt, ensureDatabase } from "./prepare";
-import { DEMO_TIERS } from "./customers";
+import { checkServices, ensureBuilt, ensureDatabase, forgetSessions } from "./prepare";
+import { DEMO_REWARDS, DEMO_TIERS } from "./seed";
 import { startWeb, waitForHttp } from "./processes";
 import { openAdmin, readBalance, sendPaidOrder } from "./requests";
 import { readTiers, waitForTiers } from "./tiers";
@@ -24,6 +24,7 @@ async function main() {
   const env = demoEnv(databaseUrl);
   await checkServices(serverUrl, env.REDIS_URL!);
   await ensureDatabase(serverUrl, DEMO.database, databaseUrl);
+  await forgetSessions(databaseUrl, DEMO.shop);
   ensureBuilt();
 
   const children = [startWeb(env)];
@@ -46,6 +47,13 @@ async function main() {
   const { saveTierProgram } = await import("~/models/tier-program.server");
   const saved = await saveTierProgram(DEMO.shop, DEMO_TIERS);
   if (!saved.ok) throw new Error(`the demo tier program was refused: ${JSON.stringify(saved.fieldErrors)}`);
+  const { listRewards, saveReward } = await import("~/models/reward.server");
+  if ((await listRewards(DEMO.shop)).length === 0) {
+    for (const reward of DEMO_REWARDS) {
+      const result = await saveReward(DEMO.shop, reward);
+      if (!result.ok) throw new Error(`a demo reward was refused: ${JSON.stringify(result.fieldErrors)}`);
+    }
+  }
 
   for (const [customerId, amount] of SEED_ORDERS) await sendPaidOrder(customerId, amount);
   await waitForTiers(databaseUrl, 3);
@@ -61,6 +69,9 @@ async function main() {
 
  Balances over the signed app proxy (what the storefront widget reads):
 ${balances.map(([id, body]) => `   customer ${id}: ${JSON.stringify(body)}`).join("\n")}
+
+ Rewards points buy (redemption comes with the storefront):
+   ${DEMO_REWARDS.map((r) => `${r.name} for ${r.pointsCost}`).join(", ")}
 
  VIP tiers, as written back to the customers in Shopify (tag and metafields):
 ${tiers.map((t) => `   ${t.customer}: ${t.tier}, tagged "${t.tag}", ${t.points} points`).join("\n")}

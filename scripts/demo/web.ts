@@ -5,7 +5,7 @@
 // workers run here too because they call Shopify (tier write-back,
 // reconciliation) and the stand-in's state lives in this process.
 import { setupShopifyStandIn } from "../../test/mocks/shopify/setup-server";
-import { DEMO_CUSTOMERS } from "./customers";
+import { DEMO_CUSTOMERS } from "./seed";
 
 const shopify = setupShopifyStandIn({
   apiKey: process.env.SHOPIFY_API_KEY!,
