@@ -122,7 +122,9 @@ export interface SyncDocument {
   mutations: number;
 }
 
-const USER_ERRORS = "userErrors { field message code }";
+// metafieldsSet's errors carry a code; the other payloads' UserError has none.
+const USER_ERRORS_WITH_CODE = "userErrors { field message code }";
+const USER_ERRORS = "userErrors { field message }";
 
 /**
  * One mutation document for a batch. Shopify runs a document's mutations in
@@ -140,12 +142,12 @@ export function buildSyncDocument(batch: readonly CustomerWrite[]): SyncDocument
   );
   if (metafields.length > 0) {
     declarations.push("$metafields: [MetafieldsSetInput!]!");
-    fields.push(`set: metafieldsSet(metafields: $metafields) { ${USER_ERRORS} }`);
+    fields.push(`set: metafieldsSet(metafields: $metafields) { ${USER_ERRORS_WITH_CODE} }`);
     variables.metafields = metafields;
   }
   if (deletes.length > 0) {
     declarations.push("$deletes: [MetafieldIdentifierInput!]!");
-    fields.push(`del: metafieldsDelete(metafields: $deletes) { ${USER_ERRORS.replace(" code", "")} }`);
+    fields.push(`del: metafieldsDelete(metafields: $deletes) { ${USER_ERRORS} }`);
     variables.deletes = deletes;
   }
   batch.forEach((write, index) => {
@@ -155,16 +157,12 @@ export function buildSyncDocument(batch: readonly CustomerWrite[]): SyncDocument
     if (write.removeTag) {
       declarations.push(`$r${index}: [String!]!`);
       variables[`r${index}`] = [write.removeTag];
-      fields.push(
-        `r${index}: tagsRemove(id: $c${index}, tags: $r${index}) { ${USER_ERRORS.replace(" code", "")} }`,
-      );
+      fields.push(`r${index}: tagsRemove(id: $c${index}, tags: $r${index}) { ${USER_ERRORS} }`);
     }
     if (write.addTag) {
       declarations.push(`$a${index}: [String!]!`);
       variables[`a${index}`] = [write.addTag];
-      fields.push(
-        `a${index}: tagsAdd(id: $c${index}, tags: $a${index}) { ${USER_ERRORS.replace(" code", "")} }`,
-      );
+      fields.push(`a${index}: tagsAdd(id: $c${index}, tags: $a${index}) { ${USER_ERRORS} }`);
     }
   });
   const query = `mutation TallySyncCustomers(${declarations.join(", ")}) {\n  ${fields.join("\n  ")}\n}`;

@@ -16,11 +16,11 @@ export async function markClock(): Promise<string> {
 
 /**
  * Members of a shop with a tier program whose Shopify copy is marked out of
- * date at or before `until` (read from `markClock`), in no particular order:
- * sorting by mark made every read scan the whole shop, where an unsorted
- * LIMIT stops once it has found enough (a job takes every mark up to
- * `until` anyway), with what they should show
- * (tag = the program's prefix + tier name) beside what Shopify was last told.
+ * date at or before `until` (read from `markClock`), with what they should
+ * show (tag = the program's prefix + tier name) beside what Shopify was last
+ * told. In no particular order: sorting by mark made every read scan the
+ * whole shop, where an unsorted LIMIT stops once it has found enough (a job
+ * takes every mark up to `until` anyway).
  */
 export async function dirtyMembers(shop: string, until: string, limit: number): Promise<DirtyMember[]> {
   const [{ result }] = await prisma.$queryRaw<[{ result: string }]>`

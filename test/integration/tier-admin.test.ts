@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { prisma } from "~/db.server";
 import { STARTER_TIER_PROGRAM, type TierProgramValues } from "~/domain/tier-program";
-import { drainShop } from "~/jobs/drain-shop.server";
 import * as model from "~/models/tier-program.server";
 import * as tiersPage from "~/routes/app.tiers";
 import { orderPayload } from "#test/factories/order";
@@ -11,7 +10,7 @@ import { callRoute } from "#test/support/routes";
 import { uniqueShop } from "#test/support/shops";
 import { connectedShop, standInDuringFile } from "#test/support/stand-in";
 import { tierNameOf } from "#test/support/tiers";
-import { deliver } from "#test/support/webhooks";
+import { deliverAndDrain } from "#test/support/webhooks";
 
 // Spies that call through: the refusal tests check the model was never reached.
 vi.mock("~/models/tier-program.server", { spy: true });
@@ -39,16 +38,12 @@ function answered<T>(result: T | Response): T {
 }
 
 let nextOrderId = 8_100_000_000_000;
-async function paidOrder(shop: string, customerId: number, price: string) {
-  const orderId = nextOrderId++;
-  await deliver({
+const paidOrder = (shop: string, customerId: number, price: string) =>
+  deliverAndDrain(
     shop,
-    topic: "orders/paid",
-    webhookId: `orders-paid-${orderId}`,
-    body: orderPayload({ orderId, customerId, lines: [{ price }] }),
-  });
-  await drainShop(shop);
-}
+    "orders/paid",
+    orderPayload({ orderId: nextOrderId++, customerId, lines: [{ price }] }),
+  );
 
 const BRONZE_SILVER_GOLD = program([tier("Bronze", "0"), tier("Silver", "500"), tier("Gold", "2000")]);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { drainShop } from "~/jobs/drain-shop.server";
 import { previewTierProgram, saveTierProgram } from "~/models/tier-program.server";
 import { recalculateTiers } from "~/models/tier-recalculation.server";
 import { orderPayload } from "#test/factories/order";
@@ -8,16 +7,13 @@ import { refundPayload } from "#test/factories/refund";
 import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import { installedShop } from "#test/support/shops";
 import { tierNameOf } from "#test/support/tiers";
-import { deliver, type Topic } from "#test/support/webhooks";
+import { deliverAndDrain } from "#test/support/webhooks";
 
 // Drained by hand: each test decides when the ledger moves and when tiers are recalculated.
 let nextId = 7_500_000_000_000;
 const DAY = 24 * 3600 * 1000;
 
-async function send(shop: string, topic: Topic, body: unknown) {
-  await deliver({ shop, topic, webhookId: `${topic}-${nextId++}`, body });
-  await drainShop(shop);
-}
+const send = deliverAndDrain;
 const paid = (shop: string, customerId: number, price: string, orderId = nextId++) =>
   send(shop, "orders/paid", orderPayload({ orderId, customerId, lines: [{ price }] })).then(() => orderId);
 

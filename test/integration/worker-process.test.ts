@@ -30,17 +30,30 @@ const counts = async (shop: string) => {
   return Object.fromEntries(rows.map((row) => [row.status, row._count])) as Record<string, number>;
 };
 
+/** One paid order for customer 1, delivered as `template` for SQL to copy into many. */
+const deliverTemplate = (shop: string, orderId: number, price: string) =>
+  deliver({
+    shop,
+    topic: "orders/paid",
+    webhookId: "template",
+    body: orderPayload({ orderId, customerId: 1, lines: [{ price }] }),
+  });
+
+/** Waits until the worker has processed some of the shop's deliveries, and checks some are left. */
+async function untilMidDrain(shop: string): Promise<void> {
+  await waitFor(async () => ((await counts(shop)).PROCESSED ? true : undefined), {
+    what: "the drain to start",
+    timeoutMs: 30_000,
+  });
+  expect((await counts(shop)).PENDING).toBeGreaterThan(0);
+}
+
 describe("the worker process", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "on %s finishes the drain it is running, then exits cleanly",
     async (signal) => {
       const shop = await installedShop({ label: "shutdown" });
-      await deliver({
-        shop,
-        topic: "orders/paid",
-        webhookId: "template",
-        body: orderPayload({ orderId: 7_800_000_000_001, customerId: 1, lines: [{ price: "10.00" }] }),
-      });
+      await deliverTemplate(shop, 7_800_000_000_001, "10.00");
       // Twenty thousand deliveries: a drain long enough to be stopped in the middle.
       await prisma.$executeRaw`
         INSERT INTO "WebhookDelivery" ("shop", "webhookId", "topic", "subjectGid", "customerGid", "payload", "apiVersion", "triggeredAt")
@@ -51,12 +64,7 @@ describe("the worker process", () => {
       const worker = startWorkerProcess();
       await requestDrain(shop);
 
-      await waitFor(async () => ((await counts(shop)).PROCESSED ? true : undefined), {
-        what: "the drain to start",
-        timeoutMs: 30_000,
-      });
-      const atSignal = await counts(shop);
-      expect(atSignal.PENDING).toBeGreaterThan(0);
+      await untilMidDrain(shop);
       worker.child.kill(signal);
       const code = await worker.exited;
 
@@ -70,12 +78,7 @@ describe("the worker process", () => {
   it("killed outright (SIGKILL) mid-drain, its job is taken over by another worker process: every order earns once and tiers are right", async () => {
     const shop = await installedShop({ label: "killed" });
     await saveTierProgram(shop, tierProgramInput([tierInput("Bronze", "0"), tierInput("Silver", "500")]));
-    await deliver({
-      shop,
-      topic: "orders/paid",
-      webhookId: "template",
-      body: orderPayload({ orderId: 7_900_000_000_000, customerId: 1, lines: [{ price: "60.00" }] }),
-    });
+    await deliverTemplate(shop, 7_900_000_000_000, "60.00");
     // 3,000 distinct orders, ten for each of 300 customers: 600 points, Silver, each.
     await prisma.$executeRaw`
       INSERT INTO "WebhookDelivery" ("shop", "webhookId", "topic", "subjectGid", "customerGid", "payload", "apiVersion", "triggeredAt")
@@ -91,11 +94,7 @@ describe("the worker process", () => {
       WHERE d."shop" = ${shop} AND d."webhookId" = 'template'`;
     const doomed = startWorkerProcess();
     await requestDrain(shop);
-    await waitFor(async () => ((await counts(shop)).PROCESSED ? true : undefined), {
-      what: "the drain to start",
-      timeoutMs: 30_000,
-    });
-    expect((await counts(shop)).PENDING).toBeGreaterThan(0);
+    await untilMidDrain(shop);
     doomed.child.kill("SIGKILL");
     await doomed.exited;
 

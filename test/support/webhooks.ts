@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { prisma } from "~/db.server";
+import { drainShop } from "~/jobs/drain-shop.server";
 import { closeWebhookQueue } from "~/jobs/webhook-queue.server";
 import { startWorkers, type RunningWorkers, type WorkerOptions } from "~/jobs/worker.server";
 import { signWebhook } from "#test/mocks/shopify/sign-webhook";
@@ -58,6 +59,17 @@ export function webhookRequest(delivery: Delivery): Request {
 /** Delivers a webhook through its real route and returns the app's answer. */
 export function deliver(delivery: Delivery): Promise<Response> {
   return callRoute(ROUTES[delivery.topic], webhookRequest(delivery));
+}
+
+let handDrained = 0;
+
+/**
+ * Delivers a webhook (with a fresh webhook id) and drains the shop by hand,
+ * for tests that decide themselves when the ledger moves (no workers).
+ */
+export async function deliverAndDrain(shop: string, topic: Topic, body: unknown): Promise<void> {
+  await deliver({ shop, topic, webhookId: `${topic}-drained-${handDrained++}`, body });
+  await drainShop(shop);
 }
 
 /** The delivery once the worker has given it a final status. */
