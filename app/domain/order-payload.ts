@@ -42,6 +42,8 @@ const OrderPayload = z.object({
   customer: z.object({ admin_graphql_api_id: Gid("Customer") }).nullish(),
   line_items: z.array(LineItem).default([]),
   shipping_lines: z.array(ShippingLine).default([]),
+  // Codes the checkout applied: a Tally reward code here marks its redemption used.
+  discount_codes: z.array(z.object({ code: z.string() })).default([]),
 });
 
 /**
@@ -106,6 +108,7 @@ export function readOrderPayload(
     shippingTax: { currency, minor: shippingTaxMinor },
     lines,
     updatedAt: order.updated_at ?? null,
+    discountCodes: order.discount_codes.map((d) => d.code),
   };
   return ok({ facts, stored: order });
 }

@@ -15,6 +15,8 @@ export interface OrderFacts {
   readonly shippingTax: Money;
   readonly lines: readonly OrderLine[];
   readonly updatedAt: string | null;
+  /** Discount codes the order used, as the checkout applied them. */
+  readonly discountCodes: readonly string[];
 }
 
 export interface OrderLine {

@@ -5,6 +5,7 @@ import { awardBirthdays } from "~/models/birthday.server";
 import { expireInactive } from "~/models/expiry.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
 import { recalculateTiers } from "~/models/tier-recalculation.server";
+import { sweepRedemptions } from "~/services/redemption-sweep.server";
 import { requestShopifySync } from "./sync-queue.server";
 
 /**
@@ -33,5 +34,13 @@ export async function runDaily(day: string, now = new Date()): Promise<string> {
     // Moves are marked for Shopify by the trigger; this makes the write prompt.
     if (tiers.up + tiers.down > 0) await requestShopifySync(domain);
   }
-  return `${day}: ${released} orders' pending points released, ${bonuses} birthday bonuses, ${expired} expiries and ${tierMoves} tier moves across ${shops.length} shops`;
+  // Shopify is asked about codes shop by shop; a shop it will not answer for
+  // is skipped (and logged), never failing the rest of the day's work.
+  const codes = await sweepRedemptions(now);
+  return (
+    `${day}: ${released} orders' pending points released, ${bonuses} birthday bonuses, ${expired} expiries ` +
+    `and ${tierMoves} tier moves across ${shops.length} shops; reward codes: ${codes.returned} returned, ` +
+    `${codes.expired} expired, ${codes.used} used, ${codes.completed + codes.released} interrupted settled, ` +
+    `${codes.unresolved} unresolved`
+  );
 }

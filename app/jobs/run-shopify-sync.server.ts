@@ -23,6 +23,8 @@ import {
   type AdminClientOptions,
 } from "~/services/admin-client.server";
 import { ensureCustomerMetafieldDefinitions, pushCustomerWrites } from "~/services/customer-sync.server";
+import { publishStorefrontProgram } from "~/services/storefront-program.server";
+import { hasTierProgram } from "~/models/tier-dirty.server";
 
 // Marked members read per scan of the shop.
 const READ = 5_000;
@@ -53,8 +55,9 @@ export class SyncLeaseHeldError extends Error {
 }
 
 /**
- * Brings Shopify's copy of the shop's marked members up to date: tier tag,
- * tier and points metafields. Under the shop's lease, so two workers never
+ * Brings Shopify's copy of the shop up to date: the storefront's program
+ * (earn rate, rewards) when it changed, then, for a shop with tiers, its
+ * marked members' tier tag, tier and points metafields. Under the shop's lease, so two workers never
  * write one shop at once. Members Shopify refuses are recorded for support
  * and the job then fails for good (`UnrecoverableError`), after everyone else
  * is written; a failure only a person can fix (token revoked, scope missing,
@@ -81,7 +84,15 @@ export async function runShopifySync(shop: string, options: SyncOptions = {}): P
     renewedAt = asked;
   };
   try {
-    const client = await connect(shop, state, options);
+    const client = await adminClientForShop(shop, options.client);
+    // The storefront's program needs no scope: an app may always write its
+    // own installation's metafields.
+    await publishStorefrontProgram(shop, (query, variables) => client.request(query, variables));
+    if (!(await hasTierProgram(shop))) {
+      await clearShopSyncFailure(shop);
+      return { written: 0, unchanged: 0, refused: 0 };
+    }
+    await connect(shop, client, state);
     const report = await syncMarkedMembers(shop, client, await markClock(), renew);
     await clearShopSyncFailure(shop);
     if (report.refused > 0) {
@@ -108,14 +119,12 @@ class MissingScopeError extends Error {
   }
 }
 
-async function connect(shop: string, state: ShopSyncState, options: SyncOptions): Promise<AdminClient> {
-  const client = await adminClientForShop(shop, options.client);
+async function connect(shop: string, client: AdminClient, state: ShopSyncState): Promise<void> {
   if (!state.scope?.split(",").includes(REQUIRED_SCOPE)) throw new MissingScopeError(shop);
   if (!state.definitionsMade) {
     await ensureCustomerMetafieldDefinitions((query, variables) => client.request(query, variables));
     await recordDefinitionsMade(shop);
   }
-  return client;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { prisma } from "~/db.server";
 import type { EarnEvent } from "~/domain/earning-rules";
+import type { OrderFacts } from "~/domain/order";
 import { parseOrderPayload } from "~/domain/order-payload";
+import { REWARD_CODE_PREFIX } from "~/domain/redemption";
+import { markCodesUsed } from "./redemption.server";
 import { earnOrders, type EarnOutcome, type OrderReport } from "./order-earning.server";
 import { rulesFrom } from "./program.server";
 
@@ -35,8 +38,10 @@ export async function awardOrders(shop: string, limit: number, onlyId?: bigint):
     const settlements = new Map<bigint, Settlement>();
     const reports: OrderReport[] = [];
     const reported: bigint[] = [];
+    const codeUses: { orderGid: string; code: string }[] = [];
     for (const delivery of claimed) {
       const order = parseOrderPayload(delivery.payload);
+      if (order.ok) codeUses.push(...tallyCodesOf(order.value));
       if (!settings) {
         settlements.set(delivery.id, { status: "IGNORED", outcome: "shop has no loyalty program set up" });
       } else if (!order.ok) {
@@ -54,6 +59,8 @@ export async function awardOrders(shop: string, limit: number, onlyId?: bigint):
       const outcomes = await earnOrders(tx, shop, rulesFrom(settings), reports);
       outcomes.forEach((outcome, index) => settlements.set(reported[index]!, settle(outcome)));
     }
+
+    await markCodesUsed(tx, shop, codeUses);
 
     const ids = claimed.map((d) => d.id);
     await tx.$executeRaw`
@@ -79,6 +86,13 @@ function settle(outcome: EarnOutcome): Settlement {
     case "skipped":
       return { status: outcome.status, outcome: outcome.reason };
   }
+}
+
+/** The order's Tally reward codes (`TALLY-…`; Shopify matches codes ignoring case). */
+function tallyCodesOf(order: OrderFacts): { orderGid: string; code: string }[] {
+  return order.discountCodes
+    .filter((code) => code.toUpperCase().startsWith(REWARD_CODE_PREFIX))
+    .map((code) => ({ orderGid: order.orderGid, code }));
 }
 
 /** The shop's pending order deliveries, oldest first: what a batch would claim. */

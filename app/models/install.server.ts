@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import { adminQuery, type AdminGraphql } from "~/services/admin-graphql.server";
 import { ensureCustomerMetafieldDefinitions } from "~/services/customer-sync.server";
 import { fetchShopCurrency } from "~/services/shop-info.server";
+import { publishStorefrontProgram } from "~/services/storefront-program.server";
 import { forgetCachedSessions } from "./session.server";
 import { clearShopSyncFailure, recordDefinitionsMade } from "./shopify-sync.server";
 
@@ -23,8 +24,23 @@ export async function runAfterInstall(shop: string, graphql: AdminGraphql): Prom
     prisma.auditLog.create({ data: { shop, action: "app.installed", details: { currencyCode } } }),
   ]);
   await createMetafieldDefinitions(shop, graphql);
+  await publishProgram(shop, graphql);
   // A new token (and its scopes): a sync that waited on the old one tries again.
   await clearShopSyncFailure(shop);
+}
+
+/**
+ * The storefront's program (earn rate, rewards), so product pages show
+ * points from the first view. Not fatal either: the sweeper finds the shop's
+ * unpublished mark and the sync job publishes it.
+ */
+async function publishProgram(shop: string, graphql: AdminGraphql): Promise<void> {
+  try {
+    await prisma.$executeRaw`UPDATE "Shop" SET "storefrontChangedAt" = localtimestamp WHERE "domain" = ${shop}`;
+    await publishStorefrontProgram(shop, (query, variables) => adminQuery(graphql, query, variables));
+  } catch (error) {
+    console.warn(`[install] storefront program for ${shop} left to the sync: ${(error as Error).message}`);
+  }
 }
 
 /**

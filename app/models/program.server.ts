@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import { parseEarningRulesChange, type EarningRules, type EarningRulesChange } from "~/domain/earning-rules";
 import { parseEarnRate } from "~/domain/points";
 import type { ProgramSettings } from "~/generated/prisma/client";
+import { markStorefrontChanged } from "./storefront-program.server";
 
 /** The shop's earning rules as the domain reads them; null when it has no program. */
 export async function getEarningRules(shop: string): Promise<EarningRules | null> {
@@ -52,6 +53,8 @@ export async function updateEarningRules(shop: string, input: unknown): Promise<
     data: { ...toColumns(change.value), expiryEnabledAt, ruleVersion: { increment: 1 } },
     select: { ruleVersion: true },
   });
+  // The product pages' "earn N points" is computed in Liquid from Shopify's copy.
+  await markStorefrontChanged(shop);
   return { ok: true, ruleVersion: saved.ruleVersion };
 }
 

@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { parseReward, type RewardChange } from "~/domain/reward";
 import type { Reward } from "~/generated/prisma/client";
+import { markStorefrontChanged } from "./storefront-program.server";
 
 export type RewardResult = { ok: true; reward: Reward } | { ok: false; fieldErrors: Record<string, string> };
 
@@ -30,10 +31,17 @@ export async function saveReward(shop: string, input: unknown, id?: string): Pro
   const parsed = parseReward(input, currencyCode);
   if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors ?? { form: parsed.reason } };
   const data = columnsOf(parsed.value);
-  if (id === undefined) return { ok: true, reward: await prisma.reward.create({ data: { shop, ...data } }) };
-  const { count } = await prisma.reward.updateMany({ where: { id, shop }, data });
-  if (count === 0) return { ok: false, fieldErrors: { form: "This reward no longer exists" } };
-  return { ok: true, reward: await prisma.reward.findUniqueOrThrow({ where: { id } }) };
+  let reward: Reward;
+  if (id === undefined) {
+    reward = await prisma.reward.create({ data: { shop, ...data } });
+  } else {
+    const { count } = await prisma.reward.updateMany({ where: { id, shop }, data });
+    if (count === 0) return { ok: false, fieldErrors: { form: "This reward no longer exists" } };
+    reward = await prisma.reward.findUniqueOrThrow({ where: { id } });
+  }
+  // Guests see the rewards in the storefront's Liquid, from Shopify's copy.
+  await markStorefrontChanged(shop);
+  return { ok: true, reward };
 }
 
 /** The shop's rewards, cheapest first; only the enabled ones when `enabledOnly`. */

@@ -187,13 +187,16 @@ export async function clearShopSyncFailure(shop: string): Promise<void> {
  */
 export async function shopsWithStaleSync(graceMs: number): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ shop: string }>>`
-    SELECT s."domain" AS shop FROM "Shop" s JOIN "TierProgram" p ON p."shop" = s."domain"
+    SELECT s."domain" AS shop FROM "Shop" s
     WHERE s."installState" = 'INSTALLED'
       AND (s."syncFailedAt" IS NULL OR s."syncFailedAt" < now() - ${FAILED_SHOP_RETRY}::interval)
       AND (s."syncLeaseUntil" IS NULL OR s."syncLeaseUntil" < now())
-      AND EXISTS (
-        SELECT 1 FROM "Member" m WHERE m."shop" = s."domain"
-          AND m."shopifyDirtyAt" < localtimestamp - make_interval(secs => ${graceMs / 1000}))
+      AND ((EXISTS (SELECT 1 FROM "TierProgram" p WHERE p."shop" = s."domain")
+            AND EXISTS (
+              SELECT 1 FROM "Member" m WHERE m."shop" = s."domain"
+                AND m."shopifyDirtyAt" < localtimestamp - make_interval(secs => ${graceMs / 1000})))
+        OR (s."storefrontChangedAt" < localtimestamp - make_interval(secs => ${graceMs / 1000})
+            AND (s."storefrontPublishedAt" IS NULL OR s."storefrontPublishedAt" < s."storefrontChangedAt")))
     LIMIT 1000`;
   return rows.map((row) => row.shop);
 }

@@ -39,7 +39,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
-    expect(await response.json()).toEqual({ loggedIn: true, points: 250, pendingPoints: 0 });
+    expect(await response.json()).toMatchObject({ loggedIn: true, points: 250, pendingPoints: 0 });
   });
 
   it("answers a guest with loggedIn false", async () => {
@@ -55,7 +55,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "123"));
 
-    expect(await response.json()).toEqual({ loggedIn: true, points: 0, pendingPoints: 0 });
+    expect(await response.json()).toMatchObject({ loggedIn: true, points: 0, pendingPoints: 0 });
   });
 
   it("rejects a bad signature before any database work", async () => {
@@ -66,7 +66,8 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "77", { secret: "wrong" }));
 
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "bad_signature" });
     expect(loadSession).not.toHaveBeenCalled();
     loadSession.mockRestore();
   });
@@ -78,7 +79,7 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, new Request(url));
 
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
   });
 
   it("rejects a correctly signed but stale request", async () => {
@@ -90,7 +91,8 @@ describe("app proxy GET /apps/tally/customer", () => {
       proxyRequest(shop, "77", { timestamp: fiveMinutesAgo }),
     );
 
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "bad_signature" });
   });
 
   it("never lets one shop read another shop's member", async () => {
@@ -100,13 +102,14 @@ describe("app proxy GET /apps/tally/customer", () => {
 
     const response = await callRoute(proxyCustomer.loader, proxyRequest(shopB, "555"));
 
-    expect(await response.json()).toEqual({ loggedIn: true, points: 0, pendingPoints: 0 });
+    expect(await response.json()).toMatchObject({ loggedIn: true, points: 0, pendingPoints: 0 });
   });
 
   it("answers 404 for a shop that has not installed Tally", async () => {
     const response = await callRoute(proxyCustomer.loader, proxyRequest(uniqueShop(), "1"));
 
     expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: "shop_not_installed" });
   });
 });
 

@@ -140,6 +140,7 @@ export interface RefundRecord {
 /** Money fields are decimal strings in shop currency; presentment amounts equal them. */
 export interface OrderRecord {
   id: string;
+  discountCodes: string[];
   name: string;
   number: number;
   email: string | null;
@@ -224,6 +225,8 @@ export interface DiscountRecord {
   kind: "basic" | "freeShipping";
   code: string;
   redeemCodeId: string;
+  /** Orders that used the code (Shopify's asyncUsageCount). */
+  usageCount: number;
   /** The coerced mutation input exactly as the app sent it. */
   input: DiscountInput;
   createdAt: number;

@@ -51,6 +51,8 @@ export interface SeedCustomer {
 
 export interface SeedOrder {
   customerId?: string | null;
+  /** Discount codes the checkout applied; each counts one use of its discount, as Shopify does. */
+  discountCodes?: string[];
   email?: string | null;
   createdAt?: string;
   updatedAt?: string;
@@ -224,8 +226,15 @@ export class ShopifyStandIn {
     const money = (value: string | undefined, fallback: string) => normalizeDecimal(value ?? fallback);
     const subtotal = money(input.subtotalPrice, derived.subtotalPrice ?? "0.00");
     const total = money(input.totalPrice, derived.totalPrice ?? subtotal);
+    const discountCodes = input.discountCodes ?? [];
+    for (const code of discountCodes) {
+      const discount = [...state.discounts.values()].find((d) => d.code.toLowerCase() === code.toLowerCase());
+      if (!discount) throw new Error(`No discount with code ${code} in ${domain}`);
+      discount.usageCount += 1;
+    }
     const order: OrderRecord = {
       id,
+      discountCodes,
       name: `#${number}`,
       number,
       email: input.email ?? null,

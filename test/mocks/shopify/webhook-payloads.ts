@@ -68,6 +68,13 @@ export function orderPayload(state: ShopState, order: OrderRecord) {
     total_line_items_price_set: set(lineItemsPrice),
     subtotal_price: text(order.subtotalPrice),
     subtotal_price_set: set(order.subtotalPrice),
+    // Shopify lists each applied code with the discount it gave; the stand-in
+    // gives the order's whole discount to its first code.
+    discount_codes: order.discountCodes.map((code, i) => ({
+      code,
+      amount: text(i === 0 ? order.totalDiscounts : "0.00"),
+      type: "fixed_amount",
+    })),
     total_discounts: text(order.totalDiscounts),
     total_discounts_set: set(order.totalDiscounts),
     total_tax: text(order.totalTax),

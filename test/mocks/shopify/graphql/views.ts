@@ -317,7 +317,7 @@ function codeDiscountView(ctx: ResolverContext, discount: DiscountRecord) {
     updatedAt: toShopifyDateTime(discount.updatedAt),
     usageLimit: input.usageLimit ?? null,
     appliesOncePerCustomer: input.appliesOncePerCustomer ?? false,
-    asyncUsageCount: 0,
+    asyncUsageCount: discount.usageCount,
     recurringCycleLimit: input.recurringCycleLimit ?? null,
     tags: input.tags ?? [],
     codesCount: { __typename: "Count", count: 1, precision: "EXACT" },
@@ -327,7 +327,7 @@ function codeDiscountView(ctx: ResolverContext, discount: DiscountRecord) {
       return idConnection([code], args, (c) => ({
         __typename: "DiscountRedeemCode",
         ...c,
-        asyncUsageCount: 0,
+        asyncUsageCount: discount.usageCount,
       }));
     },
     combinesWith: {

@@ -152,6 +152,7 @@ function create(ctx: ResolverContext, kind: DiscountRecord["kind"], argument: st
     kind,
     code: input.code!,
     redeemCodeId: ctx.standIn.ids.gid("DiscountRedeemCode"),
+    usageCount: 0,
     input: plainCopy(input),
     createdAt: now,
     updatedAt: now,

@@ -40,6 +40,12 @@ export const queryRoot = {
     const discount = ctx.state.discounts.get(id);
     return discount ? discountCodeNodeView(ctx, discount) : null;
   },
+  codeDiscountNodeByCode: ({ code }: { code: string }, ctx: ResolverContext) => {
+    const discount = [...ctx.state.discounts.values()].find(
+      (d) => d.code.toLowerCase() === code.toLowerCase(),
+    );
+    return discount ? discountCodeNodeView(ctx, discount) : null;
+  },
   /** Takes a DiscountNode GID, or the DiscountCodeNode GID the create mutations return. */
   discountNode: ({ id }: { id: string }, ctx: ResolverContext) => {
     const parsed = requireGid(id);
