@@ -20,3 +20,20 @@ export function earningRules(
     ...rest,
   };
 }
+
+/** What a merchant submits for the earning rules: a new install's, with overrides. */
+export const earningRulesInput = (overrides: Record<string, unknown> = {}) => ({
+  earnRate: "1",
+  earnIncludeShipping: false,
+  earnIncludeTax: false,
+  rounding: "FLOOR",
+  minimumSubtotal: null,
+  excludedProductGids: [],
+  earnOn: "ORDERS_PAID",
+  earnOnTestOrders: false,
+  signupBonus: 0,
+  birthdayBonus: 0,
+  expiryMonths: null,
+  pendingDays: 0,
+  ...overrides,
+});

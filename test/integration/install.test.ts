@@ -51,6 +51,14 @@ describe("Shopify-managed install with token exchange", () => {
       ["CUSTOMER", "points_balance", "number_integer", "PUBLIC_READ"],
     ]);
     expect(row.metafieldDefinitionsAt).not.toBeNull();
+    // Product pages can show "earn N points" from the first view: 1 point per euro.
+    const installation = shopify.standIn.state(shop).shop.appInstallationId;
+    const program = shopify.standIn.metafieldsOf(shop, installation).find((m) => m.key === "program");
+    expect(JSON.parse(program!.value)).toMatchObject({
+      currency: "EUR",
+      earn: { numerator: 1, denominator: 100 },
+    });
+    expect(row.storefrontPublishedAt).not.toBeNull();
   });
 
   it("a reinstall keeps the merchant's program settings", async () => {
