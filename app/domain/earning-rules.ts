@@ -197,6 +197,9 @@ export const EarningRulesInput = z.object({
     .int("Whole days only")
     .min(0, "Use 0 for points that can be spent at once")
     .max(365, "At most 365 days"),
+  // Points of a reward code that expires unused come back to the member.
+  // Optional so that a form without it leaves the shop's choice alone.
+  returnExpiredCodes: z.boolean().optional(),
 });
 
 export type EarningRulesChange = z.infer<typeof EarningRulesInput>;

@@ -72,5 +72,6 @@ function toColumns(change: EarningRulesChange) {
     birthdayBonus: change.birthdayBonus,
     expiryMonths: change.expiryMonths,
     pendingDays: change.pendingDays,
+    ...(change.returnExpiredCodes === undefined ? {} : { returnExpiredCodes: change.returnExpiredCodes }),
   };
 }

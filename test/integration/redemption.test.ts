@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { snapshotOf, reservePoints } from "~/models/redemption.server";
+import { updateEarningRules } from "~/models/program.server";
 import { saveReward } from "~/models/reward.server";
 import { createAdminClient } from "~/services/admin-client.server";
 import { issueReward } from "~/services/reward-issue.server";
 import { sweepRedemptions } from "~/services/redemption-sweep.server";
 import { requestHash, shopifyRewardInput } from "~/domain/redemption";
 import { amountOff, freeShipping, percentOff, storeCredit } from "#test/factories/rewards";
+import { earningRulesInput } from "#test/factories/rules";
 import { balancesOf, memberWithPoints, redeemCall } from "#test/support/redemption";
 import { connectedShop, standInDuringFile } from "#test/support/stand-in";
 import { deliverAndDrain } from "#test/support/webhooks";
@@ -374,7 +376,11 @@ describe("codes after they are issued", () => {
 
   it("with the shop's setting off, an expired code keeps its points spent", async () => {
     const { shop, memberId, redemption } = await issuedCode();
-    await prisma.programSettings.update({ where: { shop }, data: { returnExpiredCodes: false } });
+    // The merchant's choice, through the rules form; a later save without the field keeps it.
+    expect(await updateEarningRules(shop, earningRulesInput({ returnExpiredCodes: false }))).toMatchObject({
+      ok: true,
+    });
+    expect(await updateEarningRules(shop, earningRulesInput())).toMatchObject({ ok: true });
 
     await sweepRedemptions(afterExpiry(redemption.expiresAt!));
 
