@@ -218,6 +218,39 @@ describe("discountCodeBasicCreate", () => {
   });
 });
 
+describe("a code's uses", () => {
+  const BY_CODE = `query($code: String!) {
+    codeDiscountNodeByCode(code: $code) { id codeDiscount { ... on DiscountCodeBasic { asyncUsageCount } } }
+  }`;
+
+  it("an order that applied the code counts a use, finds the code by it ignoring case, and lists it in the webhook", async () => {
+    const { standIn, graphql } = harness.fresh();
+    const customerId = standIn.addCustomer(SHOP);
+    const { body: created } = await graphql(CREATE_BASIC, { input: rewardInput(customerId) });
+    const id = created.data.discountCodeBasicCreate.codeDiscountNode.id;
+
+    const before = (await graphql(BY_CODE, { code: "loyal-7f3k-92qd" })).body.data.codeDiscountNodeByCode;
+    const orderId = standIn.addOrder(SHOP, {
+      customerId,
+      discountCodes: ["loyal-7f3k-92qd"],
+      lines: [{ productId: "gid://shopify/Product/1", price: "40.00", discount: "5.00" }],
+    });
+    const after = (await graphql(BY_CODE, { code: "LOYAL-7F3K-92QD" })).body.data.codeDiscountNodeByCode;
+
+    expect(before).toEqual({ id, codeDiscount: { asyncUsageCount: 0 } });
+    expect(after).toEqual({ id, codeDiscount: { asyncUsageCount: 1 } });
+    expect(standIn.orderWebhookPayload(SHOP, orderId).discount_codes).toEqual([
+      { code: "loyal-7f3k-92qd", amount: "5.00", type: "fixed_amount" },
+    ]);
+    expect((await graphql(BY_CODE, { code: "NOPE" })).body.data.codeDiscountNodeByCode).toBeNull();
+  });
+
+  it("refuses to seed an order with a code the shop does not have", () => {
+    const { standIn } = harness.fresh();
+    expect(() => standIn.addOrder(SHOP, { discountCodes: ["GHOST"] })).toThrow(/No discount with code GHOST/);
+  });
+});
+
 describe("discountCodeFreeShippingCreate", () => {
   it("creates a free-shipping code for everyone and shares code uniqueness with basic codes", async () => {
     const { standIn, graphql } = harness.fresh();
