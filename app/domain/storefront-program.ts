@@ -1,9 +1,11 @@
 // What the storefront's Liquid knows without asking the app: the earn rate
-// as an integer fraction of a price in minor units (Liquid has integers,
-// not decimals), the signup bonus and the rewards. docs/storefront.md.
-import { minorUnitExponent, parseCurrency } from "./money";
+// as an integer fraction of a Liquid price (Liquid has integers, not
+// decimals), the signup bonus and the rewards. docs/storefront.md.
+import { parseCurrency } from "./money";
 import type { Decimal, Rounding } from "./points";
 import type { RewardKind } from "./reward";
+
+const LIQUID_PRICE_DECIMALS = 2;
 
 export interface StorefrontProgram {
   version: 1;
@@ -14,9 +16,11 @@ export interface StorefrontProgram {
 }
 
 /**
- * Points for a price of `p` minor units are `p × numerator ÷ denominator`,
- * rounded as the shop rounds: the same integers `pointsFor` uses, so the
- * product page and the earned entry agree.
+ * Points for a Liquid price `p` are `p × numerator ÷ denominator`, rounded
+ * as the shop rounds: the same arithmetic as `pointsFor`, so the product
+ * page and the earned entry agree. Liquid gives every price in hundredths of
+ * the currency's unit, whatever the currency's own minor unit (¥1,000 is
+ * 100000), so the denominator always counts two decimals.
  */
 export function storefrontProgram(input: {
   currency: string;
@@ -27,7 +31,7 @@ export function storefrontProgram(input: {
 }): StorefrontProgram {
   const currency = parseCurrency(input.currency);
   if (!currency) throw new Error(`Unknown currency ${input.currency}`);
-  const denominator = 10n ** BigInt(minorUnitExponent(currency) + input.earnRate.scale);
+  const denominator = 10n ** BigInt(LIQUID_PRICE_DECIMALS + input.earnRate.scale);
   return {
     version: 1,
     currency: input.currency,

@@ -14,15 +14,18 @@ const program = (currency: string, rate: string) =>
   });
 
 /** What the product block's Liquid does: integer multiply, integer divide. */
-const liquidFloor = (priceMinor: number, earn: { numerator: number; denominator: number }) =>
-  Math.floor((priceMinor * earn.numerator) / earn.denominator);
+const liquidFloor = (liquidPrice: number, earn: { numerator: number; denominator: number }) =>
+  Math.floor((liquidPrice * earn.numerator) / earn.denominator);
+
+/** Liquid prices are hundredths of the unit in every currency: ¥1,000 is 100000, 1.250 KWD is 125. */
+const EXPONENT: Record<string, number> = { USD: 2, JPY: 0, KWD: 3 };
 
 describe("the program the storefront's Liquid reads", () => {
-  it("turns the earn rate into an integer fraction of a price in minor units", () => {
+  it("turns the earn rate into an integer fraction of a Liquid price, hundredths in every currency", () => {
     expect(program("USD", "1").earn).toEqual({ numerator: 1, denominator: 100, rounding: "FLOOR" });
     expect(program("USD", "0.1").earn).toEqual({ numerator: 1, denominator: 1000, rounding: "FLOOR" });
-    expect(program("JPY", "2.5").earn).toEqual({ numerator: 25, denominator: 10, rounding: "FLOOR" });
-    expect(program("KWD", "1").earn).toEqual({ numerator: 1, denominator: 1000, rounding: "FLOOR" });
+    expect(program("JPY", "2.5").earn).toEqual({ numerator: 25, denominator: 1000, rounding: "FLOOR" });
+    expect(program("KWD", "1").earn).toEqual({ numerator: 1, denominator: 100, rounding: "FLOOR" });
   });
 
   it("gives the product page the points an order of that price earns", () => {
@@ -34,7 +37,7 @@ describe("the program the storefront's Liquid reads", () => {
         fc.constantFrom("USD", "JPY", "KWD"),
         rates,
         fc.nat(10_000_000),
-        (currency, rate, price) => {
+        (currency, rate, units) => {
           const { earn } = storefrontProgram({
             currency,
             earnRate: rate,
@@ -42,8 +45,12 @@ describe("the program the storefront's Liquid reads", () => {
             signupBonus: 0,
             rewards: [],
           });
-          expect(liquidFloor(price, earn)).toBe(
-            pointsFor({ currency: currency as CurrencyCode, minor: BigInt(price) }, rate),
+          // A price both can state: whole steps of the coarser of Liquid's and the currency's.
+          const exponent = EXPONENT[currency]!;
+          const liquidPrice = units * 10 ** Math.max(0, 2 - exponent);
+          const minor = BigInt(units) * 10n ** BigInt(Math.max(0, exponent - 2));
+          expect(liquidFloor(liquidPrice, earn)).toBe(
+            pointsFor({ currency: currency as CurrencyCode, minor }, rate),
           );
         },
       ),
