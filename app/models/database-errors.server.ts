@@ -2,28 +2,32 @@
 // 23 (integrity constraint violation: a CHECK, a foreign key) mean the
 // database refused this data and will refuse it again; anything else
 // (deadlocks, lost connections, serialization failures) may pass on retry.
-const REFUSED_BY_DATA = /\b(?:Code|code|SQLSTATE)\W{0,3}(2[23][0-9A-Z]{3})\b/;
+const SQLSTATE_IN_MESSAGE = /\b(?:Code|code|SQLSTATE)\W{0,3}([0-9A-Z]{5})\b/;
 
-/** The SQLSTATE in an error or its causes (raw queries carry it only in the message). */
-function sqlStateOf(error: unknown): string | null {
+/**
+ * Whether the error or one of its causes carries a SQLSTATE the test accepts:
+ * as its `code` (pg) or in its message (Prisma's raw-query errors, whose own
+ * `code` is Prisma's P2010).
+ */
+function hasSqlState(error: unknown, test: (state: string) => boolean): boolean {
   for (let cause: unknown = error, depth = 0; cause && depth < 5; depth++) {
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    const inMessage = cause instanceof Error ? REFUSED_BY_DATA.exec(cause.message) : null;
-    if (inMessage) return inMessage[1]!;
+    if (typeof code === "string" && test(code)) return true;
+    const inMessage = cause instanceof Error ? SQLSTATE_IN_MESSAGE.exec(cause.message) : null;
+    if (inMessage && test(inMessage[1]!)) return true;
     cause = (cause as { cause?: unknown }).cause;
   }
-  return null;
+  return false;
 }
 
 /** Whether retrying the same work can never succeed: the database refused its data. */
 export function isRefusedByDatabase(error: unknown): boolean {
-  return /^2[23]/.test(sqlStateOf(error) ?? "");
+  return hasSqlState(error, (state) => /^2[23][0-9A-Z]{3}$/.test(state));
 }
 
 /** A unique index refused the row (23505): someone else holds that key. */
 export function isUniqueViolation(error: unknown): boolean {
-  return sqlStateOf(error) === "23505";
+  return hasSqlState(error, (state) => state === "23505");
 }
 
 /** The first line of an error, for a delivery's outcome. */

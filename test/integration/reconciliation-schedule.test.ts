@@ -18,17 +18,23 @@ const standIn = standInDuringFile();
 const connected = () => connectedShop(standIn, "scheduled");
 
 describe("the worker's reconciliation schedule", () => {
-  it("finds an order whose webhook never came and earns it without anyone's help", async () => {
-    const { shop, customerId } = await connected();
-    const orderId = standIn.addOrder(shop, { customerId, lines: [{ price: "42.00" }] });
+  // The schedule reconciles every installed shop, and in a full run the
+  // earlier test files have installed hundreds: this shop's turn can take a while.
+  it(
+    "finds an order whose webhook never came and earns it without anyone's help",
+    { timeout: 90_000 },
+    async () => {
+      const { shop, customerId } = await connected();
+      const orderId = standIn.addOrder(shop, { customerId, lines: [{ price: "42.00" }] });
 
-    const entry = await waitFor(
-      () => prisma.ledgerEntry.findFirst({ where: { shop, source: orderId } }).then((e) => e ?? undefined),
-      { what: "the scheduled reconciliation to earn the order", timeoutMs: 15_000 },
-    );
+      const entry = await waitFor(
+        () => prisma.ledgerEntry.findFirst({ where: { shop, source: orderId } }).then((e) => e ?? undefined),
+        { what: "the scheduled reconciliation to earn the order", timeoutMs: 75_000 },
+      );
 
-    expect(entry).toMatchObject({ kind: "EARN", points: 42 });
-  });
+      expect(entry).toMatchObject({ kind: "EARN", points: 42 });
+    },
+  );
 
   it("moves the member's tier, in Tally and in Shopify, as soon as a filled gap changes their balance", async () => {
     const { shop, customerId } = await connected();

@@ -145,6 +145,25 @@ describe("redeeming points over the app proxy", () => {
     expect(await balancesOf(memberId)).toEqual({ points: 700, reserved: 0, ledgerAgrees: true });
   });
 
+  it("a double click sending one key twice at once redeems once", async () => {
+    const { shop, customerId, memberId, rewardId } = await shopWith(5000);
+    const idempotencyKey = randomUUID();
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => redeemCall(shop, customerId, { rewardId, idempotencyKey })),
+    );
+
+    const fresh = answers.filter((a) => a.status === 200 && !a.headers.get("Idempotent-Replayed"));
+    expect(fresh).toHaveLength(1);
+    for (const other of answers.filter((a) => a !== fresh[0])) {
+      // Either still running when it asked, or finished: never a second redemption.
+      if (other.status === 200) expect(other.body).toEqual(fresh[0]!.body);
+      else expect([other.status, other.body.error]).toEqual([409, "redemption_in_progress"]);
+    }
+    expect(standIn.discounts(shop)).toHaveLength(1);
+    expect(await balancesOf(memberId)).toEqual({ points: 4500, reserved: 0, ledgerAgrees: true });
+  });
+
   it("the same key sent for another reward is refused, and spends nothing", async () => {
     const { shop, customerId, memberId, rewardId } = await shopWith(1200);
     const other = await rewardIn(shop, freeShipping(100));
