@@ -1,8 +1,10 @@
 import tsconfigPaths from "vite-tsconfig-paths";
 import { defineConfig } from "vitest/config";
 
-// Two tiers named by what they touch: unit tests do no I/O; integration tests
-// run against real PostgreSQL (a database created for the run) and Redis.
+// Tiers named by what they touch: unit tests do no I/O; integration tests
+// run against real PostgreSQL (a database created for the run) and Redis;
+// browser tests add the app's production build, the storefront preview and
+// Chromium (test/browser/README.md).
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
@@ -24,6 +26,18 @@ export default defineConfig({
           setupFiles: ["test/setup/integration-env.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/global-setup.ts", "test/setup/browser-global-setup.ts"],
+          setupFiles: ["test/setup/integration-env.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

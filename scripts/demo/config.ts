@@ -7,11 +7,14 @@ export const DEMO = {
   apiKey: "demo-api-key",
   apiSecret: "demo-api-secret",
   port: Number(process.env.PORT ?? 3000),
+  // The local storefront (test/mocks/storefront/), with the theme extension and the app proxy.
+  storefrontPort: Number(process.env.STOREFRONT_PORT ?? 3001),
   database: "tally_demo",
   queuePrefix: "tally_demo",
 } as const;
 
 export const appUrl = `http://localhost:${DEMO.port}`;
+export const storefrontUrl = `http://localhost:${DEMO.storefrontPort}`;
 
 export function demoEnv(databaseUrl: string): Record<string, string> {
   return {
@@ -23,6 +26,7 @@ export function demoEnv(databaseUrl: string): Record<string, string> {
     SHOPIFY_APP_URL: appUrl,
     SCOPES: "read_orders,read_customers,write_customers,read_discounts,write_discounts",
     PORT: String(DEMO.port),
+    STOREFRONT_PORT: String(DEMO.storefrontPort),
     TALLY_QUEUE_PREFIX: DEMO.queuePrefix,
     // One web process: the Shopify stand-in keeps its state (issued tokens,
     // customers) in the process that runs it.

@@ -1,11 +1,11 @@
 // `npm run demo`: Tally on this machine against the Shopify stand-in. Creates
 // and migrates the demo database, builds the app, starts the web app and the
 // workers, installs a demo shop the way Shopify does (session token → token
-// exchange), gives it VIP tiers, sends it a few paid orders, then stays up
-// until Ctrl-C.
-import { appUrl, DEMO, demoDatabaseUrl, demoEnv, demoServerUrl } from "./config";
+// exchange), gives it VIP tiers, sends it a few paid orders, serves its
+// storefront with the theme extension, then stays up until Ctrl-C.
+import { appUrl, DEMO, demoDatabaseUrl, demoEnv, demoServerUrl, storefrontUrl } from "./config";
 import { checkServices, ensureBuilt, ensureDatabase, forgetSessions } from "./prepare";
-import { DEMO_REWARDS, DEMO_TIERS } from "./seed";
+import { DEMO_CUSTOMERS, DEMO_REWARDS, DEMO_TIERS } from "./seed";
 import { startWeb, waitForHttp } from "./processes";
 import { openAdmin, readBalance, sendPaidOrder } from "./requests";
 import { readTiers, waitForTiers } from "./tiers";
@@ -38,6 +38,7 @@ async function main() {
   process.on("exit", () => children.forEach((child) => child.kill("SIGTERM")));
 
   await waitForHttp(`${appUrl}/healthz`);
+  await waitForHttp(storefrontUrl);
   // shopify-app-remix answers bots 410; Node's fetch says it is "node".
   const install = await fetch(await openAdmin(), { headers: { "User-Agent": "Mozilla/5.0 (Tally demo)" } });
   if (!install.ok) throw new Error(`installing the demo shop failed: HTTP ${install.status}`);
@@ -70,8 +71,14 @@ async function main() {
  Balances over the signed app proxy (what the storefront widget reads):
 ${balances.map(([id, body]) => `   customer ${id}: ${JSON.stringify(body)}`).join("\n")}
 
- Rewards points buy (redemption comes with the storefront):
+ Rewards points buy:
    ${DEMO_REWARDS.map((r) => `${r.name} for ${r.pointsCost}`).join(", ")}
+
+ The shop's storefront, with the Tally theme extension and the app proxy:
+   ${storefrontUrl}  (in French ${storefrontUrl}/fr, in German ${storefrontUrl}/de;
+   add ?tally=off to any page to see it without Tally)
+ Sign in as a customer at ${storefrontUrl}/account/login (Shopify signs shoppers in;
+ the demo lets you pick one): ${DEMO_CUSTOMERS.map((c) => `${c.firstName} (${c.id})`).join(", ")}
 
  VIP tiers, as written back to the customers in Shopify (tag and metafields):
 ${tiers.map((t) => `   ${t.customer}: ${t.tier}, tagged "${t.tag}", ${t.points} points`).join("\n")}

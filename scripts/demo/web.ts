@@ -1,10 +1,13 @@
 // The demo's web process: the production server (server/index.ts) with the
 // Shopify stand-in answering every request the app makes to *.myshopify.com,
-// and the workers. The stand-in starts first so msw's fetch interception is
-// in place before the app loads (see docs/decisions/0004-local-demo.md); the
-// workers run here too because they call Shopify (tier write-back,
-// reconciliation) and the stand-in's state lives in this process.
+// the workers, and the shop's storefront. The stand-in starts first so msw's
+// fetch interception is in place before the app loads (see
+// docs/decisions/0004-local-demo.md); the workers and the storefront run here
+// too because they call Shopify or read it (tier write-back, the customer and
+// app metafields the theme extension renders) and the stand-in's state lives
+// in this process.
 import { setupShopifyStandIn } from "../../test/mocks/shopify/setup-server";
+import { startStorefrontPreview } from "../../test/mocks/storefront/server";
 import { DEMO_CUSTOMERS } from "./seed";
 
 const shopify = setupShopifyStandIn({
@@ -19,3 +22,13 @@ console.info(`[stand-in] answering Shopify requests for ${shop}`);
 
 await import("../../server/index");
 await import("../../workers/index");
+
+const storefront = await startStorefrontPreview({
+  standIn: shopify.standIn,
+  shop,
+  appUrl: process.env.SHOPIFY_APP_URL!,
+  apiSecret: process.env.SHOPIFY_API_SECRET!,
+  port: Number(process.env.STOREFRONT_PORT ?? 3001),
+  host: "::",
+});
+console.info(`[storefront] ${shop}'s storefront on ${storefront.url}`);

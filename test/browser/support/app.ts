@@ -1,0 +1,37 @@
+import type { AddressInfo } from "node:net";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+
+// The app as production runs it (server/app.ts): the Remix build behind
+// Express, here in the calling process on a free port, so the Shopify
+// stand-in's msw interception (same process) answers its Admin API calls.
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface ServedApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveAppBuild(): Promise<ServedApp> {
+  const build = await import(/* @vite-ignore */ pathToFileURL(`${root}build/server/index.js`).href);
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
+  app.all("*", createRequestHandler({ build, mode: "production" }));
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
