@@ -20,6 +20,8 @@ export interface BenchApp {
   baseUrl: string;
   databaseName: string;
   secret: string;
+  /** The environment the web app and worker run with: the app's modules need it in any other process too. */
+  env: NodeJS.ProcessEnv;
   /** The benchmark's own connections to the scratch database, for setup and checks. */
   pool: pg.Pool;
   logDir: string;
@@ -31,7 +33,7 @@ export interface BenchApp {
 
 const READY_TIMEOUT_MS = 60_000;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -44,7 +46,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until(what: string, child: Child, check: () => Promise<boolean>): Promise<void> {
+/** Waits for `check` to pass, failing early if `child` exits. */
+export async function until(what: string, child: Child, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await check().catch(() => false))) {
     if (child.exitCode() !== null)
@@ -127,6 +130,7 @@ export async function startApp(config: BenchConfig, log: (line: string) => void)
     baseUrl,
     databaseName: db.name,
     secret,
+    env,
     pool,
     logDir,
     web,

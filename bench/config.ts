@@ -33,6 +33,10 @@ export interface BenchConfig {
   tierFlushAtPercent: number;
   /** Redis database the tier benchmarks' queues use: flushing it must flush nobody else's keys. */
   tierRedisDb: number;
+  /** The app-proxy benchmark: length of each measured phase, autocannon connections, members of the shop. */
+  proxySeconds: number;
+  proxyConnections: number;
+  proxyMembers: number;
   /** pgbench clients and threads for the TPC-B baseline. */
   pgbenchClients: number;
   pgbenchThreads: number;
@@ -58,6 +62,10 @@ export function readConfig(): BenchConfig {
     tierFlushMembers: positiveInt("BENCH_TIER_FLUSH_MEMBERS", 100_000),
     tierFlushAtPercent: positiveInt("BENCH_TIER_FLUSH_AT_PERCENT", 20),
     tierRedisDb: positiveInt("BENCH_TIER_REDIS_DB", 13),
+    proxySeconds: positiveInt("BENCH_PROXY_SECONDS", 10),
+    // The issue's figure: enough to keep one web process and PostgreSQL busy on two cores.
+    proxyConnections: positiveInt("BENCH_PROXY_CONNECTIONS", 32),
+    proxyMembers: positiveInt("BENCH_PROXY_MEMBERS", 10_000),
     pgbenchClients: 8,
     pgbenchThreads: 2,
     // Fixed to this machine on purpose: the load is only ever aimed at 127.0.0.1.

@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onCleanup } from "./cleanup";
-import { repoRoot } from "./paths";
+import { bin, repoRoot } from "./paths";
 
 export interface Child {
   name: string;
@@ -60,4 +62,24 @@ export function startChild(
     stop,
     tail: (lines = 20) => readFileSync(logPath, "utf8").trimEnd().split("\n").slice(-lines).join("\n"),
   };
+}
+
+/**
+ * Runs a bench script with tsx to completion (output to a log kept only if it
+ * fails), throwing with the log's tail if it fails or outlives `timeoutMs`.
+ */
+export async function runScript(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+  const logDir = await mkdtemp(join(tmpdir(), "tally-bench-script-"));
+  const child = startChild("script", bin("tsx"), [script], env, logDir);
+  const deadline = Date.now() + timeoutMs;
+  while (child.exitCode() === null) {
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`${script} did not finish in time (log ${child.logPath}):\n${child.tail()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (child.exitCode() !== 0)
+    throw new Error(`${script} failed (${child.exitCode()}, log ${child.logPath}):\n${child.tail()}`);
+  await rm(logDir, { recursive: true, force: true });
 }

@@ -7,6 +7,8 @@ import type { EndToEndResult, SplitResult } from "./ingest";
 import type { LedgerCheck } from "./ledger";
 import type { Machine } from "./machine";
 import type { PgbenchResult } from "./pgbench";
+import type { StorefrontResult } from "./storefront";
+import { renderStorefrontSection, renderStorefrontSummary, storefrontTargets } from "./storefront-report";
 import type { TiersResult } from "./tiers";
 import { renderTiersSection, renderTiersSummary, tierTargets } from "./tiers-report";
 
@@ -18,6 +20,7 @@ export interface Run {
   split: SplitResult;
   backfill: BackfillResult;
   tiers: TiersResult;
+  storefront: StorefrontResult;
 }
 
 // From the issue (goal P1 of the performance research): end-to-end ingest
@@ -59,6 +62,7 @@ export function targets(run: Run): Array<{ name: string; pass: boolean; detail: 
       detail: `${num(run.backfill.path.entriesPerSecond)}/s`,
     },
     ...tierTargets(run.tiers),
+    ...storefrontTargets(run.storefront),
   ];
 }
 
@@ -266,6 +270,8 @@ export function renderMarkdown(run: Run): string {
     "",
     renderTiersSection(run.tiers, c),
     "",
+    renderStorefrontSection(run.storefront, c),
+    "",
   ].join("\n");
 }
 
@@ -281,6 +287,7 @@ export function renderSummary(run: Run): string {
     `backfill baseline:     ${num(b.baseline.entriesPerSecond)} entries/s (batched INSERT, same rows) → ratio ${num(backfillRatio(b), 2)}×`,
     `ledger invariants:     end to end ${e2e.ledger.ok ? "hold" : "BROKEN"}, split ${split.ledger.ok ? "hold" : "BROKEN"}, backfill ${b.check.ok ? "hold" : "BROKEN"}`,
     renderTiersSummary(run.tiers),
+    renderStorefrontSummary(run.storefront),
     ...targets(run).map((t) => `${verdict(t.pass)}  ${t.name}: ${t.detail}`),
   ].join("\n");
 }

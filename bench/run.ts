@@ -1,9 +1,11 @@
 // `npm run bench`: the pgbench baseline, the webhook ingest benchmarks
 // against the built app, the reconciliation backfill against a batched
-// INSERT, the VIP tier benchmarks, then docs/benchmarks.md and a summary.
-// `BENCH_ONLY=tiers` runs the tier benchmarks alone and rewrites only their
-// section; `BENCH_ONLY=backfill` runs the backfill alone and only prints it. Exits non-zero when a benchmark could not run or the ledger
-// invariants broke; a missed performance target is reported, not failed.
+// INSERT, the VIP tier benchmarks, the storefront benchmarks, then
+// docs/benchmarks.md and a summary. `BENCH_ONLY=tiers` and
+// `BENCH_ONLY=storefront` run theirs alone and rewrite only their section;
+// `BENCH_ONLY=backfill` runs the backfill alone and only prints it. Exits
+// non-zero when a benchmark could not run, the ledger invariants broke or the
+// app proxy answered wrongly; a missed performance target is reported, not failed.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startApp } from "./app";
@@ -16,6 +18,12 @@ import { OrderSource } from "./orders";
 import { repoRoot } from "./paths";
 import { runPgbench } from "./pgbench";
 import { renderMarkdown, renderSummary, type Run } from "./report";
+import { runStorefront } from "./storefront";
+import {
+  renderStorefrontSection,
+  renderStorefrontSummary,
+  spliceStorefrontSection,
+} from "./storefront-report";
 import { runTiers } from "./tiers";
 import { renderTiersSection, renderTiersSummary, spliceTiersSection } from "./tiers-report";
 
@@ -33,6 +41,31 @@ async function tiersOnly(): Promise<number> {
   return tiers.check.ok ? 0 : 1;
 }
 
+/** The storefront benchmarks alone, on an app of their own with no worker: a few minutes. */
+async function storefrontOnly(): Promise<number> {
+  const config = readConfig();
+  log("starting the app (scratch database, web)…");
+  const app = await startApp(config, log);
+  try {
+    // Nothing here needs the worker, and it would only compete for the cores.
+    await app.stopWorker();
+    const storefront = await runStorefront(app, config, log);
+    const existing = await readFile(benchmarksMd, "utf8").catch(() => "# Benchmarks\n");
+    await writeFile(
+      benchmarksMd,
+      spliceStorefrontSection(existing, renderStorefrontSection(storefront, config)),
+    );
+    console.log(
+      `\n${renderStorefrontSummary(storefront, true)}\n\nStorefront section written to docs/benchmarks.md`,
+    );
+    await rm(app.logDir, { recursive: true, force: true });
+    return storefront.proxy.check.ok ? 0 : 1;
+  } catch (error) {
+    console.error(`app logs kept in ${app.logDir}`);
+    throw error;
+  }
+}
+
 /** The backfill alone, for trying a change to the earn path: figures printed, nothing written. */
 async function backfillOnly(): Promise<number> {
   const backfill = await runBackfill(readConfig());
@@ -46,8 +79,9 @@ async function backfillOnly(): Promise<number> {
 async function main(): Promise<number> {
   if (process.env.BENCH_ONLY === "tiers") return tiersOnly();
   if (process.env.BENCH_ONLY === "backfill") return backfillOnly();
+  if (process.env.BENCH_ONLY === "storefront") return storefrontOnly();
   if (process.env.BENCH_ONLY)
-    throw new Error(`BENCH_ONLY knows "tiers" and "backfill", got "${process.env.BENCH_ONLY}"`);
+    throw new Error(`BENCH_ONLY knows "tiers", "backfill" and "storefront", got "${process.env.BENCH_ONLY}"`);
   const config = readConfig();
   const machine = await describeMachine(config);
 
@@ -80,11 +114,22 @@ async function main(): Promise<number> {
     log("VIP tiers: recalculation, incremental sync, convergence after a Redis flush…");
     const tiers = await runTiers(config, log);
 
-    const run: Run = { machine, config, pgbench, endToEnd: e2e, split: parts, backfill, tiers };
+    // On the same web app, its worker still stopped: the ingest shops stay in
+    // the database, but nothing reads them.
+    log("storefront: app proxy, widget weight, Lighthouse…");
+    const storefront = await runStorefront(app, config, log);
+
+    const run: Run = { machine, config, pgbench, endToEnd: e2e, split: parts, backfill, tiers, storefront };
     await writeFile(benchmarksMd, renderMarkdown(run));
     console.log(`\n${renderSummary(run)}\n\nwritten to docs/benchmarks.md`);
     await rm(app.logDir, { recursive: true, force: true });
-    return e2e.ledger.ok && parts.ledger.ok && backfill.check.ok && tiers.check.ok ? 0 : 1;
+    return e2e.ledger.ok &&
+      parts.ledger.ok &&
+      backfill.check.ok &&
+      tiers.check.ok &&
+      storefront.proxy.check.ok
+      ? 0
+      : 1;
   } catch (error) {
     console.error(`app logs kept in ${app.logDir}`);
     throw error;

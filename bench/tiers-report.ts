@@ -2,6 +2,7 @@
 // Rendered with the rest by a full run, or spliced alone into the existing
 // file by `BENCH_ONLY=tiers npm run bench`, so the other sections stay.
 import type { BenchConfig } from "./config";
+import { spliceSection } from "./markdown";
 import type { TiersResult } from "./tiers";
 
 // From the tiers issue: 1M members recalculated in under 30 s is about
@@ -137,11 +138,7 @@ export function renderTiersSection(t: TiersResult, c: BenchConfig): string {
 
 /** `markdown` with its VIP tiers section replaced by `section`, or `section` appended. */
 export function spliceTiersSection(markdown: string, section: string): string {
-  const start = markdown.indexOf(`\n${HEADING}\n`);
-  if (start === -1) return `${markdown.trimEnd()}\n\n${section}\n`;
-  const next = markdown.indexOf("\n## ", start + 1);
-  const rest = next === -1 ? "" : markdown.slice(next);
-  return `${markdown.slice(0, start + 1)}${section}\n${rest}`;
+  return spliceSection(markdown, HEADING, section);
 }
 
 export function renderTiersSummary(t: TiersResult): string {

@@ -1,0 +1,174 @@
+// Where an app-proxy answer's time goes, run by bench/proxy-profile.ts in a
+// process of its own with the app's environment: the route's loader called
+// one request at a time, no HTTP in front, every SQL statement it sends
+// recorded at node-postgres, then the parts timed apart: the signature check,
+// the offline session, the same statements sent raw, and PostgreSQL's own
+// plan for each. Writes the figures as JSON to PROFILE_RESULT.
+import { writeFile } from "node:fs/promises";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import pg from "pg";
+import { signAppProxyUrl } from "../test/mocks/shopify/sign-app-proxy-url";
+
+export interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+export interface StatementProfile {
+  sql: string;
+  /** Times one answer sends it. */
+  perAnswer: number;
+  /** From the call to the rows, through Prisma's adapter, loader running. */
+  wallMs: number;
+  /** EXPLAIN (ANALYZE, BUFFERS) with the last answer's values. */
+  planningMs: number;
+  executionMs: number;
+  sharedBuffers: number;
+}
+
+export interface ProfileResult {
+  answers: number;
+  loader: Timing;
+  /** authenticate.public.appProxy: the signature check and the offline session. */
+  authenticate: Timing;
+  /** sessionStorage.loadSession of the shop's offline session alone. */
+  session: Timing;
+  /** One answer's statements, in the order sent, raw through a pg.Pool: no Prisma. */
+  rawStatements: Timing;
+  statements: StatementProfile[];
+}
+
+const ANSWERS = 500;
+const WARM_UP = 300;
+
+function need(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: this module is started by bench/proxy-profile.ts`);
+  return value;
+}
+
+type Sent = { text: string; values: unknown[]; wallMs: number };
+const sent: Sent[] = [];
+let recording = false;
+
+// Prisma's pg adapter sends every statement as pool.query({ text, values, … }).
+const query = pg.Pool.prototype.query;
+(pg.Pool.prototype as { query: unknown }).query = function (this: pg.Pool, ...args: unknown[]) {
+  const started = performance.now();
+  const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+  const config = args[0] as { text?: string; values?: unknown[] } | string;
+  if (recording && typeof config === "object" && config.text && result instanceof Promise) {
+    void result.then(
+      () =>
+        sent.push({ text: config.text!, values: config.values ?? [], wallMs: performance.now() - started }),
+      () => {},
+    );
+  }
+  return result;
+};
+
+async function timed(count: number, run: (i: number) => Promise<unknown>): Promise<Timing> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) await run(i);
+  const used = process.cpuUsage(cpu);
+  return { wallMs: (performance.now() - started) / count, cpuMs: (used.user + used.system) / 1000 / count };
+}
+
+async function main(): Promise<void> {
+  const shop = need("PROFILE_SHOP");
+  const members = Number(need("PROFILE_MEMBERS"));
+  const secret = need("SHOPIFY_API_SECRET");
+  const { loader } = await import("~/routes/proxy.customer");
+  const { authenticate, sessionStorage } = await import("~/shopify.server");
+
+  // Signed just before each use: the app allows 90 s of clock skew.
+  const requests = (count: number) =>
+    Array.from(
+      { length: count },
+      () =>
+        new Request(
+          signAppProxyUrl({
+            secret,
+            shop,
+            url: "http://app.invalid/proxy/customer",
+            loggedInCustomerId: String(1 + Math.floor(Math.random() * members)),
+          }),
+        ),
+    );
+  const answer = async (request: Request) => {
+    const response = await loader({ request, params: {}, context: {} } as LoaderFunctionArgs);
+    if (response.status !== 200) throw new Error(`the loader answered ${response.status}`);
+    await response.text();
+  };
+
+  for (const request of requests(WARM_UP)) await answer(request);
+  let batch = requests(ANSWERS);
+  recording = true;
+  const loaderTiming = await timed(ANSWERS, (i) => answer(batch[i]!));
+  recording = false;
+
+  batch = requests(ANSWERS);
+  const authenticateTiming = await timed(ANSWERS, (i) => authenticate.public.appProxy(batch[i]!));
+  const session = await timed(ANSWERS, () => sessionStorage.loadSession(`offline_${shop}`));
+
+  const byText = new Map<string, { count: number; wallMs: number; values: unknown[] }>();
+  for (const statement of sent) {
+    const seen = byText.get(statement.text) ?? { count: 0, wallMs: 0, values: statement.values };
+    seen.count++;
+    seen.wallMs += statement.wallMs;
+    seen.values = statement.values;
+    byText.set(statement.text, seen);
+  }
+  // What answers send, leaving out the cached session's reload every few seconds.
+  const perAnswer = [...byText].filter(([, seen]) => seen.count >= ANSWERS / 10);
+
+  const pool = new pg.Pool({ connectionString: need("DATABASE_URL"), max: 4 });
+  try {
+    const rawStatements = await timed(ANSWERS, async () => {
+      for (const [text, seen] of perAnswer) {
+        for (let k = 0; k < Math.round(seen.count / ANSWERS); k++) await pool.query(text, seen.values);
+      }
+    });
+    const statements: StatementProfile[] = [];
+    for (const [text, seen] of perAnswer) {
+      const { rows } = await pool.query<{ "QUERY PLAN": Array<Record<string, unknown>> }>(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
+        seen.values,
+      );
+      const plan = rows[0]!["QUERY PLAN"][0]!;
+      statements.push({
+        sql: text,
+        perAnswer: seen.count / ANSWERS,
+        wallMs: seen.wallMs / seen.count,
+        planningMs: plan["Planning Time"] as number,
+        executionMs: plan["Execution Time"] as number,
+        sharedBuffers:
+          (plan.Plan as Record<string, number>)["Shared Hit Blocks"]! +
+          (plan.Plan as Record<string, number>)["Shared Read Blocks"]!,
+      });
+    }
+    const result: ProfileResult = {
+      answers: ANSWERS,
+      loader: loaderTiming,
+      authenticate: authenticateTiming,
+      session,
+      rawStatements,
+      statements,
+    };
+    await writeFile(need("PROFILE_RESULT"), JSON.stringify(result));
+  } finally {
+    await pool.end();
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    const { prisma } = await import("~/db.server");
+    await prisma.$disconnect();
+    process.exit();
+  });
