@@ -10,13 +10,13 @@ export interface ProxyBaseline {
   server: Child;
 }
 
-/** The `max` of the app's PrismaPg pool (app/db.server.ts), so the baseline holds as many connections. */
+/** The `max` of the app's pg pool (app/db.server.ts), so the baseline holds as many connections. */
 async function appPoolSize(): Promise<number> {
   const source = await readFile(join(repoRoot, "app", "db.server.ts"), "utf8");
-  const found = /new PrismaPg\(\{[^}]*\bmax:\s*(\d+)/.exec(source);
+  const found = /new pg\.Pool\(\{[^}]*\bmax:\s*(\d+)/.exec(source);
   if (!found)
     throw new Error(
-      "app/db.server.ts no longer says `new PrismaPg({ … max: N })`: update bench/proxy-baseline.ts",
+      "app/db.server.ts no longer says `new pg.Pool({ … max: N })`: update bench/proxy-baseline.ts",
     );
   return Number(found[1]);
 }

@@ -46,6 +46,9 @@ function isRow(value: unknown): value is LighthouseRow {
 }
 
 export async function runLighthouse(log: (line: string) => void): Promise<LighthouseOutcome> {
+  // For iterating on the proxy figures alone; a kept report always runs it.
+  if (process.env.BENCH_LIGHTHOUSE === "off")
+    return { ran: false, failed: false, reason: "switched off with BENCH_LIGHTHOUSE=off" };
   if (!existsSync(MODULE))
     return { ran: false, failed: false, reason: "bench/lighthouse.ts is not in this tree" };
   if (!existsSync(CHROMIUM)) return { ran: false, failed: false, reason: `no Chromium at ${CHROMIUM}` };

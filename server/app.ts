@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import { proxyLoaders } from "./proxy-loaders";
 import { webhookActions } from "./webhook-actions";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -16,7 +17,9 @@ app.use((req, res, next) => (UNCOMPRESSED.test(req.path) ? next() : compress(req
 // Only under /assets: a catch-all static handler would stat the disk for
 // every webhook before Remix saw it.
 app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
-app.post("/webhooks/*", webhookActions(build, process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`));
+const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
+app.post("/webhooks/*", webhookActions(build, appUrl));
+app.get("/proxy/*", proxyLoaders(build, appUrl));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(port, () =>

@@ -37,7 +37,8 @@ export function webhookActions(build: ServerBuild, appUrl: string) {
 
 type Action = NonNullable<ServerBuild["routes"][string]["module"]["action"]>;
 
-async function callAction(action: Action, request: Request): Promise<Response> {
+/** Calls a route's action or loader as Remix would, for a resource route. */
+export async function callAction(action: Action, request: Request): Promise<Response> {
   try {
     const result = await action({ request, params: {}, context: {} });
     return result instanceof Response ? result : Response.json(result);
@@ -48,7 +49,7 @@ async function callAction(action: Action, request: Request): Promise<Response> {
   }
 }
 
-async function send(res: ExpressResponse, response: Response): Promise<void> {
+export async function send(res: ExpressResponse, response: Response): Promise<void> {
   res.status(response.status);
   response.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
