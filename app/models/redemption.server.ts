@@ -217,6 +217,8 @@ export function expiredCodes(now: Date, graceMs: number, limit: number, skip: Sw
       expiresAt: { lt: new Date(now.getTime() - graceMs) },
       id: { notIn: skip.ids },
       shop: { notIn: skip.shops },
+      // An uninstalled shop's codes wait for a reinstall: Shopify will not answer for it.
+      shopRef: { installState: "INSTALLED" },
     },
     orderBy: { expiresAt: "asc" },
     take: limit,
@@ -231,6 +233,8 @@ export function stalePending(now: Date, olderThanMs: number, limit: number, skip
       createdAt: { lt: new Date(now.getTime() - olderThanMs) },
       id: { notIn: skip.ids },
       shop: { notIn: skip.shops },
+      // An uninstalled shop's codes wait for a reinstall: Shopify will not answer for it.
+      shopRef: { installState: "INSTALLED" },
     },
     orderBy: { createdAt: "asc" },
     take: limit,
