@@ -105,7 +105,16 @@ export async function startApp(config: BenchConfig, log: (line: string) => void)
   const web = startChild(
     "web",
     bin("node"),
-    ["--max-semi-space-size=64", "--import", "tsx", "server/index.ts"],
+    [
+      // BENCH_WEB_PROFILE=<dir>: the web process writes a V8 CPU profile there when it stops.
+      ...(process.env.BENCH_WEB_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_PROFILE}`]
+        : []),
+      "--max-semi-space-size=64",
+      "--import",
+      "tsx",
+      "server/index.ts",
+    ],
     env,
     logDir,
   );

@@ -4,6 +4,7 @@ import { prisma } from "~/db.server";
 import { parseEarnRate } from "~/domain/points";
 import { storefrontProgram, type StorefrontProgram } from "~/domain/storefront-program";
 import { requestShopifySync } from "~/jobs/sync-queue.server";
+import { forgetShopParts } from "./storefront.server";
 
 /**
  * The rules or rewards changed: Shopify's copy is stale. The mark is the
@@ -11,6 +12,7 @@ import { requestShopifySync } from "~/jobs/sync-queue.server";
  * only makes the publish prompt.
  */
 export async function markStorefrontChanged(shop: string): Promise<void> {
+  forgetShopParts(shop);
   await prisma.$executeRaw`UPDATE "Shop" SET "storefrontChangedAt" = localtimestamp WHERE "domain" = ${shop}`;
   await requestShopifySync(shop);
 }

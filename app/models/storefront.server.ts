@@ -19,18 +19,35 @@ interface NextTier {
   progress: number;
 }
 
-interface SummaryRow {
-  member: { points: number; pendingPoints: number; tierId: string | null; tierValue: string } | null;
+interface ShopParts {
   metric: TierMetric | null;
   currency: string;
-  tiers: { id: string; name: string; threshold: string }[] | null;
-  rewards: { id: string; name: string; kind: string; pointsCost: number }[] | null;
+  tiers: { id: string; name: string; threshold: bigint }[];
+  rewards: { id: string; name: string; kind: string; pointsCost: number }[];
+}
+
+interface MemberRow {
+  member: { points: number; pendingPoints: number; tierId: string | null; tierValue: string } | null;
   issued:
     | { id: string; rewardName: string; kind: string; code: string; expiresAt: string; status: string }[]
     | null;
 }
 
-const SUMMARY = /* SQL */ `
+// The shop's side of the answer: the same for every member, changed only by
+// the merchant. Every part is scoped by the shop.
+const SHOP_PARTS = /* SQL */ `
+  SELECT json_build_object(
+    'metric', (SELECT "metric" FROM "TierProgram" WHERE "shop" = $1),
+    'currency', (SELECT "currencyCode" FROM "Shop" WHERE "domain" = $1),
+    'tiers', (SELECT json_agg(json_build_object('id', "id", 'name', "name", 'threshold', "threshold"::text)
+                              ORDER BY "threshold") FROM "Tier" WHERE "shop" = $1),
+    'rewards', (SELECT json_agg(json_build_object('id', "id", 'name', "name", 'kind', "kind",
+                                                  'pointsCost', "pointsCost") ORDER BY "pointsCost", "createdAt")
+                FROM "Reward" WHERE "shop" = $1 AND "enabled")
+  )::text AS parts`;
+
+// The member's side: balance, tier standing and live codes.
+const MEMBER_PARTS = /* SQL */ `
   WITH m AS (
     SELECT "id", "points", "pendingPoints", "tierId", "tierValue" FROM "Member"
     WHERE "shop" = $1 AND "customerGid" = $2
@@ -38,13 +55,6 @@ const SUMMARY = /* SQL */ `
   SELECT json_build_object(
     'member', (SELECT json_build_object('points', "points", 'pendingPoints', "pendingPoints",
                                         'tierId', "tierId", 'tierValue', "tierValue"::text) FROM m),
-    'metric', (SELECT "metric" FROM "TierProgram" WHERE "shop" = $1),
-    'currency', (SELECT "currencyCode" FROM "Shop" WHERE "domain" = $1),
-    'tiers', (SELECT json_agg(json_build_object('id', "id", 'name', "name", 'threshold', "threshold"::text)
-                              ORDER BY "threshold") FROM "Tier" WHERE "shop" = $1),
-    'rewards', (SELECT json_agg(json_build_object('id', "id", 'name', "name", 'kind', "kind",
-                                                  'pointsCost', "pointsCost") ORDER BY "pointsCost", "createdAt")
-                FROM "Reward" WHERE "shop" = $1 AND "enabled"),
     'issued', (SELECT json_agg(json_build_object(
                  'id', r."id", 'rewardName', r."reward"->>'name', 'kind', r."reward"->>'kind', 'code', r."code",
                  'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'status', r."status")
@@ -52,22 +62,54 @@ const SUMMARY = /* SQL */ `
                FROM (SELECT * FROM "Redemption" WHERE "memberId" = (SELECT "id" FROM m) AND "shop" = $1
                        AND "status" = 'ISSUED' AND "expiresAt" > now() AT TIME ZONE 'UTC'
                      ORDER BY "createdAt" DESC LIMIT 20) r)
-  )::text AS summary`;
+  )::text AS parts`;
+
+// How long a process reuses a shop's side of the answer. A merchant's change
+// shows on members' panels within this (at once in the process that saved
+// it); redeeming re-checks the reward itself, so a stale list spends nothing.
+const SHOP_PARTS_TTL_MS = 5_000;
+const shopPartsCache = new Map<string, { until: number; parts: Promise<ShopParts> }>();
+
+/** The merchant changed the program or rewards: this process reads them afresh. */
+export function forgetShopParts(shop: string): void {
+  shopPartsCache.delete(shop);
+}
+
+function shopParts(shop: string): Promise<ShopParts> {
+  const now = Date.now();
+  const cached = shopPartsCache.get(shop);
+  if (cached && cached.until > now) return cached.parts;
+  const parts = pgPool
+    .query<{ parts: string }>({ name: "tally_storefront_shop", text: SHOP_PARTS, values: [shop] })
+    .then(({ rows }) => {
+      const row = JSON.parse(rows[0]!.parts) as Omit<ShopParts, "tiers"> & {
+        tiers: { id: string; name: string; threshold: string }[] | null;
+      };
+      const tiers = (row.tiers ?? []).map((t) => ({ ...t, threshold: BigInt(t.threshold) }));
+      return { metric: row.metric, currency: row.currency, tiers, rewards: row.rewards ?? [] };
+    });
+  // A failed read is not kept: the next request tries again.
+  parts.catch(() => shopPartsCache.delete(shop));
+  if (shopPartsCache.size > 10_000) shopPartsCache.clear();
+  shopPartsCache.set(shop, { until: now + SHOP_PARTS_TTL_MS, parts });
+  return parts;
+}
 
 export async function customerSummary(shop: string, customerGid: string) {
-  // One prepared statement, one round trip, straight on the pool: this runs
-  // on every page a member views, and six Prisma queries made it 20x slower
-  // than a bare lookup (docs/benchmarks.md). PostgreSQL builds the JSON and
-  // plans the statement once per connection; every part is scoped by shop.
-  const result = await pgPool.query<{ summary: string }>({
-    name: "tally_customer_summary",
-    text: SUMMARY,
-    values: [shop, customerGid],
-  });
-  const summary = result.rows[0]!.summary;
-  const row = JSON.parse(summary) as SummaryRow;
+  // Prepared statements straight on the pool, the shop's side cached for a
+  // few seconds: this runs on every page a member views, and six Prisma
+  // queries made it 20x slower than a bare lookup (docs/benchmarks.md).
+  const [shopSide, memberResult] = await Promise.all([
+    shopParts(shop),
+    pgPool.query<{ parts: string }>({
+      name: "tally_storefront_member",
+      text: MEMBER_PARTS,
+      values: [shop, customerGid],
+    }),
+  ]);
+  const row = JSON.parse(memberResult.rows[0]!.parts) as MemberRow;
   const points = row.member?.points ?? 0;
-  const tiers = (row.tiers ?? []).map((t) => ({ ...t, threshold: BigInt(t.threshold) }));
+  const { tiers } = shopSide;
   const tier = tiers.find((t) => t.id === row.member?.tierId) ?? null;
   const value = BigInt(row.member?.tierValue ?? "0");
   return {
@@ -75,10 +117,14 @@ export async function customerSummary(shop: string, customerGid: string) {
     points,
     pendingPoints: row.member?.pendingPoints ?? 0,
     tier: tier ? { name: tier.name } : null,
-    nextTier: row.metric
-      ? nextTierOf({ metric: row.metric, tiers, currency: row.currency }, value, tier?.threshold ?? null)
+    nextTier: shopSide.metric
+      ? nextTierOf(
+          { metric: shopSide.metric, tiers, currency: shopSide.currency },
+          value,
+          tier?.threshold ?? null,
+        )
       : null,
-    rewards: (row.rewards ?? []).map((r) => ({ ...r, affordable: points >= r.pointsCost })),
+    rewards: shopSide.rewards.map((r) => ({ ...r, affordable: points >= r.pointsCost })),
     issued: row.issued ?? [],
   };
 }

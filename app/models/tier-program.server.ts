@@ -10,6 +10,7 @@ import {
   type TierProgramValues,
 } from "~/domain/tier-program";
 import { previewProgram, type TierPreviewRow, type TierProgram } from "~/domain/tiers";
+import { forgetShopParts } from "./storefront.server";
 import { requestShopifySync } from "~/jobs/sync-queue.server";
 import { markAllForSync } from "./shopify-sync.server";
 import { memberTierValues, recalculateTiers, type Recalculation } from "./tier-recalculation.server";
@@ -174,6 +175,8 @@ export async function saveTierProgram(
   // A new prefix or tier name changes tags no member's balance moved for.
   await markAllForSync(shop);
   await requestShopifySync(shop);
+  // Members' panels show the new tiers at once from this process.
+  forgetShopParts(shop);
   return { ok: true, preview: previewed.preview, version, recalculation };
 }
 
