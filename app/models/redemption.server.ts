@@ -95,6 +95,7 @@ export async function completeRedemption(
 ): Promise<Redemption | null> {
   const reward = redemption.reward as unknown as RewardSnapshot;
   return prisma.$transaction(async (tx) => {
+    await lockMember(tx, redemption.memberId);
     const updated = await tx.redemption.updateMany({
       where: { id: redemption.id, status: "PENDING" },
       data: { status: result.status, shopifyId: result.shopifyId, expiresAt: result.expiresAt },
@@ -120,6 +121,7 @@ export async function completeRedemption(
  */
 export async function releaseReservation(redemption: Redemption, failure: string): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
+    await lockMember(tx, redemption.memberId);
     const updated = await tx.redemption.updateMany({
       where: { id: redemption.id, status: "PENDING" },
       data: { status: "FAILED", failure },
@@ -148,6 +150,7 @@ export async function releaseReservation(redemption: Redemption, failure: string
  */
 export async function expireRedemption(redemption: Redemption, returnPoints: boolean): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
+    await lockMember(tx, redemption.memberId);
     const updated = await tx.redemption.updateMany({
       where: { id: redemption.id, status: "ISSUED" },
       data: { status: returnPoints ? "RETURNED" : "EXPIRED" },
@@ -173,6 +176,17 @@ export async function expireRedemption(redemption: Redemption, returnPoints: boo
     ]);
     return true;
   });
+}
+
+/**
+ * Every writer here takes the member's row before the redemption's, as
+ * reservePoints does (its UPDATE, then its INSERT). The other order
+ * deadlocked: a settle holding the redemption row and waiting for the
+ * member, against a second request with the same key holding the member
+ * and waiting on the unique index for that very row (a double click did it).
+ */
+async function lockMember(tx: Prisma.TransactionClient, memberId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "Member" WHERE "id" = ${memberId}::uuid FOR UPDATE`;
 }
 
 async function insertEntry(
