@@ -57,7 +57,8 @@ export async function until(what: string, child: Child, check: () => Promise<boo
   }
 }
 
-async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+/** Removes every Redis key under a queue prefix (the bench's own, never the app's). */
+export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
     for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1_000 })) {

@@ -19,7 +19,6 @@ import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as chromeLauncher from "chrome-launcher";
-import { Redis } from "ioredis";
 import lighthouse from "lighthouse";
 import { migrateDeploy } from "../scripts/db/migrate-deploy";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../test/browser/support/chromium";
@@ -27,6 +26,7 @@ import { CUSTOMER_COOKIE } from "../test/mocks/storefront/server";
 import { ensureBuilt } from "./build";
 import { onCleanup } from "./cleanup";
 import { readConfig } from "./config";
+import { deleteQueueKeys } from "./app";
 import { bin, repoRoot } from "./paths";
 import { scratchDatabase } from "./postgres";
 
@@ -173,17 +173,6 @@ export async function measureLighthouse(options: LighthouseOptions = {}): Promis
   } finally {
     chrome.kill();
     await target.stop();
-  }
-}
-
-async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1_000 })) {
-      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
   }
 }
 

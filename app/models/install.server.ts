@@ -5,6 +5,7 @@ import { fetchShopCurrency } from "~/services/shop-info.server";
 import { publishStorefrontProgram } from "~/services/storefront-program.server";
 import { forgetCachedSessions } from "./session.server";
 import { clearShopSyncFailure, recordDefinitionsMade } from "./shopify-sync.server";
+import { markStorefrontStale } from "./storefront-program.server";
 
 /**
  * The app's after-install setup, run each time Shopify hands us a new offline
@@ -36,7 +37,7 @@ export async function runAfterInstall(shop: string, graphql: AdminGraphql): Prom
  */
 async function publishProgram(shop: string, graphql: AdminGraphql): Promise<void> {
   try {
-    await prisma.$executeRaw`UPDATE "Shop" SET "storefrontChangedAt" = localtimestamp WHERE "domain" = ${shop}`;
+    await markStorefrontStale(shop);
     await publishStorefrontProgram(shop, (query, variables) => adminQuery(graphql, query, variables));
   } catch (error) {
     console.warn(`[install] storefront program for ${shop} left to the sync: ${(error as Error).message}`);

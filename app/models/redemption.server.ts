@@ -25,12 +25,6 @@ export function snapshotOf(reward: Reward, currency: string): RewardSnapshot {
   };
 }
 
-export function findRedemption(shop: string, memberId: string, idempotencyKey: string) {
-  return prisma.redemption.findUnique({
-    where: { shop_memberId_idempotencyKey: { shop, memberId, idempotencyKey } },
-  });
-}
-
 export function findRedemptionByCustomer(shop: string, customerGid: string, idempotencyKey: string) {
   return prisma.redemption.findFirst({ where: { shop, idempotencyKey, member: { shop, customerGid } } });
 }
@@ -252,14 +246,5 @@ export function stalePending(now: Date, olderThanMs: number, limit: number, skip
     },
     orderBy: { createdAt: "asc" },
     take: limit,
-  });
-}
-
-/** The member's usable codes, newest first, for the storefront. */
-export function liveCodes(memberId: string, now: Date) {
-  return prisma.redemption.findMany({
-    where: { memberId, status: "ISSUED", expiresAt: { gt: now } },
-    orderBy: { createdAt: "desc" },
-    take: 20,
   });
 }

@@ -13,8 +13,13 @@ import { forgetShopParts } from "./storefront.server";
  */
 export async function markStorefrontChanged(shop: string): Promise<void> {
   forgetShopParts(shop);
-  await prisma.$executeRaw`UPDATE "Shop" SET "storefrontChangedAt" = localtimestamp WHERE "domain" = ${shop}`;
+  await markStorefrontStale(shop);
   await requestShopifySync(shop);
+}
+
+/** Only the mark: for a caller that publishes at once itself (the install). */
+export async function markStorefrontStale(shop: string): Promise<void> {
+  await prisma.$executeRaw`UPDATE "Shop" SET "storefrontChangedAt" = localtimestamp WHERE "domain" = ${shop}`;
 }
 
 /** What to publish, and the mark it answers; null when Shopify's copy is current. */

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { prisma } from "~/db.server";
 import {
+  codeEndsAt,
   parseRedeemRequest,
   requestHash,
   rewardAmount,
@@ -15,7 +16,6 @@ import {
 import type { Redemption } from "~/generated/prisma/client";
 import {
   completeRedemption,
-  findRedemption,
   findRedemptionByCustomer,
   releaseReservation,
   reservePoints,
@@ -82,7 +82,7 @@ export async function redeem(options: RedeemOptions): Promise<RedeemAnswer> {
   if (!reservation.reserved) {
     if (reservation.reason === "insufficient_points") return insufficient();
     // The same key arrived twice at once; the other request holds it.
-    return replay((await findRedemption(shop, member.id, idempotencyKey))!, hash);
+    return replay((await findRedemptionByCustomer(shop, customerGid, idempotencyKey))!, hash);
   }
   return settle(reservation.redemption, snapshot, customerGid, options.client, now());
 }
@@ -97,8 +97,7 @@ async function settle(
   now: Date,
 ): Promise<RedeemAnswer> {
   const input = shopifyRewardInput(snapshot, { code: redemption.code ?? "", customerGid, now });
-  const expiresAt =
-    input.mutation === "storeCreditAccountCredit" ? null : new Date(String(input.input.endsAt));
+  const expiresAt = codeEndsAt(snapshot, now);
   const status = input.mutation === "storeCreditAccountCredit" ? "CREDITED" : "ISSUED";
   let shopifyId: string;
   try {

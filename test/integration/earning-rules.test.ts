@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { updateEarningRules } from "~/models/program.server";
 import { orderPayload } from "#test/factories/order";
+import { earningRulesInput } from "#test/factories/rules";
 import { installedShop } from "#test/support/shops";
 import { deliver, runWorkersDuringFile, settledDelivery } from "#test/support/webhooks";
 
@@ -9,20 +10,13 @@ runWorkersDuringFile({ concurrency: 2 });
 
 let nextOrder = 7_100_000_000_000;
 
-const rules = {
+const rules = earningRulesInput({
   earnRate: "2",
   earnIncludeShipping: true,
-  earnIncludeTax: false,
   rounding: "HALF_UP",
   minimumSubtotal: "10.00",
   excludedProductGids: ["gid://shopify/Product/999"],
-  earnOn: "ORDERS_PAID",
-  earnOnTestOrders: false,
-  signupBonus: 0,
-  birthdayBonus: 0,
-  expiryMonths: null,
-  pendingDays: 0,
-};
+});
 
 async function earnedBy(
   shop: string,
