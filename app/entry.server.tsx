@@ -6,6 +6,9 @@ import { isbot } from "isbot";
 import { getEnv } from "~/env.server";
 import { addDocumentResponseHeaders } from "~/shopify.server";
 
+// For server/proxy-answers.ts: the storefront's busiest path, without Remix.
+export { proxyAnswers } from "~/services/storefront-answer.server";
+
 // Fail at boot, not on the first request, when the environment is incomplete.
 getEnv();
 

@@ -1,11 +1,12 @@
 // Where an app-proxy answer's time goes, run by bench/proxy-profile.ts in a
-// process of its own with the app's environment: the route's loader called
-// one request at a time, no HTTP in front, every SQL statement it sends
-// recorded at node-postgres, then the parts timed apart: the signature check,
-// the offline session, the same statements sent raw, and PostgreSQL's own
-// plan for each. Writes the figures as JSON to PROFILE_RESULT.
+// process of its own with the app's environment: the answer the production
+// server writes to the socket (proxyAnswers.customer) made one request at a
+// time, no HTTP in front, every SQL statement it sends recorded at
+// node-postgres, then the parts timed apart: the signature check, the same
+// statements sent raw, and PostgreSQL's own plan for each; and, for
+// comparison, shopify-api's own signature check, which Tally's replaces
+// (docs/decisions/0016). Writes the figures as JSON to PROFILE_RESULT.
 import { writeFile } from "node:fs/promises";
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import pg from "pg";
 import { signAppProxyUrl } from "../test/mocks/shopify/sign-app-proxy-url";
 
@@ -18,7 +19,7 @@ export interface StatementProfile {
   sql: string;
   /** Times one answer sends it. */
   perAnswer: number;
-  /** From the call to the rows, through Prisma's adapter, loader running. */
+  /** From the call to the rows, answers running. */
   wallMs: number;
   /** EXPLAIN (ANALYZE, BUFFERS) with the last answer's values. */
   planningMs: number;
@@ -28,12 +29,13 @@ export interface StatementProfile {
 
 export interface ProfileResult {
   answers: number;
-  loader: Timing;
-  /** authenticate.public.appProxy: the signature check and the offline session. */
-  authenticate: Timing;
-  /** sessionStorage.loadSession of the shop's offline session alone. */
-  session: Timing;
-  /** One answer's statements, in the order sent, raw through a pg.Pool: no Prisma. */
+  /** proxyAnswers.customer: everything but HTTP. */
+  answer: Timing;
+  /** identifyProxyCaller: the signature check with node:crypto. */
+  signature: Timing;
+  /** shopify-api's utils.validateHmac (signator appProxy, WebCrypto) on the same queries. */
+  libraryCheck: Timing;
+  /** One answer's statements, in the order sent, raw through a pg.Pool of their own. */
   rawStatements: Timing;
   statements: StatementProfile[];
 }
@@ -51,7 +53,7 @@ type Sent = { text: string; values: unknown[]; wallMs: number };
 const sent: Sent[] = [];
 let recording = false;
 
-// Prisma's pg adapter sends every statement as pool.query({ text, values, … }).
+// The app sends every statement as pool.query({ text, values, … }).
 const query = pg.Pool.prototype.query;
 (pg.Pool.prototype as { query: unknown }).query = function (this: pg.Pool, ...args: unknown[]) {
   const started = performance.now();
@@ -79,38 +81,49 @@ async function main(): Promise<void> {
   const shop = need("PROFILE_SHOP");
   const members = Number(need("PROFILE_MEMBERS"));
   const secret = need("SHOPIFY_API_SECRET");
-  const { loader } = await import("~/routes/proxy.customer");
-  const { authenticate, sessionStorage } = await import("~/shopify.server");
+  const { proxyAnswers } = await import("~/services/storefront-answer.server");
+  const { identifyProxyCaller } = await import("~/proxy.server");
+  await import("@shopify/shopify-api/adapters/node");
+  const { shopifyApi, ApiVersion, LogSeverity } = await import("@shopify/shopify-api");
+  const library = shopifyApi({
+    apiKey: need("SHOPIFY_API_KEY"),
+    apiSecretKey: secret,
+    apiVersion: ApiVersion.October26,
+    hostName: "app.invalid",
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+  });
 
   // Signed just before each use: the app allows 90 s of clock skew.
-  const requests = (count: number) =>
+  const queries = (count: number) =>
     Array.from(
       { length: count },
       () =>
-        new Request(
+        new URL(
           signAppProxyUrl({
             secret,
             shop,
             url: "http://app.invalid/proxy/customer",
             loggedInCustomerId: String(1 + Math.floor(Math.random() * members)),
           }),
-        ),
+        ).search,
     );
-  const answer = async (request: Request) => {
-    const response = await loader({ request, params: {}, context: {} } as LoaderFunctionArgs);
-    if (response.status !== 200) throw new Error(`the loader answered ${response.status}`);
-    await response.text();
+  const answer = async (search: string) => {
+    const { status } = await proxyAnswers.customer!(search);
+    if (status !== 200) throw new Error(`the answer was ${status}`);
   };
 
-  for (const request of requests(WARM_UP)) await answer(request);
-  let batch = requests(ANSWERS);
+  for (const search of queries(WARM_UP)) await answer(search);
+  let batch = queries(ANSWERS);
   recording = true;
-  const loaderTiming = await timed(ANSWERS, (i) => answer(batch[i]!));
+  const answerTiming = await timed(ANSWERS, (i) => answer(batch[i]!));
   recording = false;
 
-  batch = requests(ANSWERS);
-  const authenticateTiming = await timed(ANSWERS, (i) => authenticate.public.appProxy(batch[i]!));
-  const session = await timed(ANSWERS, () => sessionStorage.loadSession(`offline_${shop}`));
+  batch = queries(ANSWERS);
+  const signature = await timed(ANSWERS, async (i) => identifyProxyCaller(batch[i]!));
+  const libraryCheck = await timed(ANSWERS, (i) =>
+    library.utils.validateHmac(new URLSearchParams(batch[i]!), { signator: "appProxy" }),
+  );
 
   const byText = new Map<string, { count: number; wallMs: number; values: unknown[] }>();
   for (const statement of sent) {
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
     seen.values = statement.values;
     byText.set(statement.text, seen);
   }
-  // What answers send, leaving out the cached session's reload every few seconds.
+  // What answers send, leaving out the shop side's reload every few seconds.
   const perAnswer = [...byText].filter(([, seen]) => seen.count >= ANSWERS / 10);
 
   const pool = new pg.Pool({ connectionString: need("DATABASE_URL"), max: 4 });
@@ -150,9 +163,9 @@ async function main(): Promise<void> {
     }
     const result: ProfileResult = {
       answers: ANSWERS,
-      loader: loaderTiming,
-      authenticate: authenticateTiming,
-      session,
+      answer: answerTiming,
+      signature,
+      libraryCheck,
       rawStatements,
       statements,
     };
@@ -168,7 +181,8 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    const { prisma } = await import("~/db.server");
+    const { pgPool, prisma } = await import("~/db.server");
     await prisma.$disconnect();
+    await pgPool.end().catch(() => {});
     process.exit();
   });

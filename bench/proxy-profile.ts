@@ -25,7 +25,7 @@ export async function profileProxy(app: BenchApp, shop: string, members: number)
 
 /** A statement as its tables and filtered columns: `Redemption ⋈ Member: shop, customerGid, status, expiresAt`. */
 export function describeStatement(sql: string): string {
-  const tables = [...sql.matchAll(/\b(?:FROM|JOIN)\s+"public"\."(\w+)"/g)].map((m) => m[1]);
+  const tables = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(?:"public"\.)?"(\w+)"/g)].map((m) => m[1]);
   const where = sql.slice(sql.search(/\bWHERE\b/) + 1 || sql.length);
   const columns = [...new Set([...where.matchAll(/"(\w+)"\s*(?:=|>|<|IN\b)/g)].map((m) => m[1]))];
   return `${tables.join(" ⋈ ")}${columns.length ? ` by ${columns.join(", ")}` : ""}`;

@@ -98,7 +98,7 @@ function heaviest(statements: StatementProfile[]): string {
   return `, and \`${describeStatement(top.sql)}\` reads ${num(top.sharedBuffers)} buffers per execution against at most ${num(others)} for the others (its plan is worth a look)`;
 }
 
-/** Where an answer's time goes: the loader alone, in a process of its own, and each statement it sends. */
+/** Where an answer's time goes: the answer alone, in a process of its own, and each statement it sends. */
 function profileLines(p: ProxyResult): string[] {
   const f = p.profile;
   if ("error" in f) return ["#### Where Tally's time goes", "", `Not profiled: ${f.error}.`];
@@ -107,24 +107,25 @@ function profileLines(p: ProxyResult): string[] {
     (a, b) => b.executionMs + b.planningMs - a.executionMs - a.planningMs,
   );
   const sent = statements.reduce((sum, statement) => sum + statement.perAnswer, 0);
-  const prismaCpu = f.loader.cpuMs - f.authenticate.cpuMs - f.rawStatements.cpuMs;
+  const ownCpu = f.answer.cpuMs - f.signature.cpuMs - f.rawStatements.cpuMs;
   return [
     "#### Where Tally's time goes",
     "",
-    `The route's loader called ${num(f.answers)} times, one at a time, in a process of its own with the app's`,
-    "environment and no HTTP in front (bench/proxy-profile-child.ts), every statement it sends recorded",
-    "at node-postgres; then each part timed alone. CPU is the process's user + system time per answer.",
+    `The answer the server writes to the socket (\`proxyAnswers.customer\`) made ${num(f.answers)} times, one at a`,
+    "time, in a process of its own with the app's environment and no HTTP in front",
+    "(bench/proxy-profile-child.ts), every statement it sends recorded at node-postgres; then each part",
+    "timed alone. CPU is the process's user + system time per answer.",
     "",
     "| Part of one answer | Wall ms | CPU ms |",
     "|---|---:|---:|",
-    `| The loader, whole | ${ms(f.loader.wallMs)} | ${ms(f.loader.cpuMs)} |`,
-    `| Signature check and offline session (\`authenticate.public.appProxy\`) | ${ms(f.authenticate.wallMs)} | ${ms(f.authenticate.cpuMs)} |`,
-    `| … of which the offline session (\`sessionStorage.loadSession\`) | ${ms(f.session.wallMs)} | ${ms(f.session.cpuMs)} |`,
-    `| The loader's ${num(sent)} statements sent raw through node-postgres, one after another | ${ms(f.rawStatements.wallMs)} | ${ms(f.rawStatements.cpuMs)} |`,
-    `| Prisma and the route's own work (the loader less the two above) | | ${ms(prismaCpu)} |`,
+    `| The answer, whole | ${ms(f.answer.wallMs)} | ${ms(f.answer.cpuMs)} |`,
+    `| Signature check (\`identifyProxyCaller\`, node:crypto) | ${ms(f.signature.wallMs)} | ${ms(f.signature.cpuMs)} |`,
+    `| The answer's ${num(sent, 2)} statements sent raw through node-postgres, one after another | ${ms(f.rawStatements.wallMs)} | ${ms(f.rawStatements.cpuMs)} |`,
+    `| The rest: the shop's side (cached), the answer built and serialised | | ${ms(ownCpu)} |`,
+    `| *For comparison: shopify-api's own check of the same queries (WebCrypto), which Tally's replaces* | ${ms(f.libraryCheck.wallMs)} | ${ms(f.libraryCheck.cpuMs)} |`,
     "",
     "The statements, costliest in PostgreSQL first (its plan and execution with the last answer's values,",
-    "`EXPLAIN (ANALYZE, BUFFERS)`; wall time from the call to the rows while the loader ran):",
+    "`EXPLAIN (ANALYZE, BUFFERS)`; wall time from the call to the rows while the answers ran):",
     "",
     "| Statement | Per answer | Wall ms | Planning + execution ms | Buffers |",
     "|---|---:|---:|---:|---:|",
@@ -135,10 +136,7 @@ function profileLines(p: ProxyResult): string[] {
     "",
     `Under load the web process spent ${cpuPerRequest(p.tally, "web app")} ms of CPU per answer and PostgreSQL ${cpuPerRequest(p.tally, "PostgreSQL")} ms, against`,
     `${cpuPerRequest(p.baseline, "baseline server")} ms and ${cpuPerRequest(p.baseline, "PostgreSQL")} ms for the baseline's one statement.`,
-    "",
-    `In short: of the loader's ${ms(f.loader.cpuMs)} ms of CPU, Prisma and the route take ${ms(prismaCpu)} ms (${num((prismaCpu / f.loader.cpuMs) * 100)} %),`,
-    `node-postgres ${ms(f.rawStatements.cpuMs)} ms for the ${num(sent)} statements, the signature check and session ${ms(f.authenticate.cpuMs)} ms.`,
-    `PostgreSQL gets ${num(sent)} statements per answer where the baseline sends one${heaviest(statements)}.`,
+    `PostgreSQL gets ${num(sent, 2)} statements per answer where the baseline sends one${heaviest(statements)}.`,
   ];
 }
 
@@ -157,7 +155,6 @@ function proxyLines(p: ProxyResult, c: BenchConfig): string[] {
       pass: t.load.latencyMs.p99 <= TARGET_PROXY_P99_MS,
     },
   ];
-  const missed = targets.some((target) => !target.pass);
   const disturbed = [
     { name: "Tally's", share: otherShare(t) },
     { name: "the baseline's", share: otherShare(b) },
@@ -167,7 +164,8 @@ function proxyLines(p: ProxyResult, c: BenchConfig): string[] {
     "",
     "What `https://{shop}/apps/tally/customer` forwards to: one request per page view for a logged-in",
     "customer (docs/storefront.md). The production server (`server/index.ts`, the built app, one web",
-    "process, `NODE_ENV=production`) on a fresh migrated database holding one installed shop with",
+    "process, `NODE_ENV=production`; this path is answered by server/proxy-answers.ts ahead of Express",
+    "and Remix, docs/decisions/0016) on a fresh migrated database holding one installed shop with",
     `${num(p.shop.members)} members spread over four tiers (Bronze 0, Silver 500, Gold 2,000, Platinum 5,000 points),`,
     `the tier program and ${num(p.shop.rewards.all)} rewards (${num(p.shop.rewards.enabled)} enabled) saved through the app's own models, and`,
     `${num(p.shop.codes.live)} live discount codes plus ${num(p.shop.codes.usedOrExpired)} used or expired ones. autocannon sends`,
@@ -206,7 +204,8 @@ function proxyLines(p: ProxyResult, c: BenchConfig): string[] {
       (phase) =>
         `- **Disturbed**: other processes used ${num(phase.share * 100)} % of the box during ${phase.name} phase; its figures are low. Rerun on a quiet box.`,
     ),
-    ...(missed ? ["", ...profileLines(p)] : []),
+    "",
+    ...profileLines(p),
   ];
 }
 

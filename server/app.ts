@@ -1,7 +1,8 @@
+import { createServer } from "node:http";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
-import { proxyLoaders } from "./proxy-loaders";
+import { proxyAnswers } from "./proxy-answers";
 import { webhookActions } from "./webhook-actions";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -19,10 +20,13 @@ app.use((req, res, next) => (UNCOMPRESSED.test(req.path) ? next() : compress(req
 app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
 const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
 app.post("/webhooks/*", webhookActions(build, appUrl));
-app.get("/proxy/*", proxyLoaders(build, appUrl));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-const server = app.listen(port, () =>
+const answerProxy = proxyAnswers(build.entry.module.proxyAnswers);
+const server = createServer((req, res) => {
+  if (!answerProxy(req, res)) app(req, res);
+});
+server.listen(port, () =>
   console.info(`[web] Tally listening on http://localhost:${port} (pid ${process.pid})`),
 );
 

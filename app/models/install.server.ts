@@ -4,6 +4,7 @@ import { ensureCustomerMetafieldDefinitions } from "~/services/customer-sync.ser
 import { fetchShopCurrency } from "~/services/shop-info.server";
 import { publishStorefrontProgram } from "~/services/storefront-program.server";
 import { forgetCachedSessions } from "./session.server";
+import { forgetShopParts } from "./storefront.server";
 import { clearShopSyncFailure, recordDefinitionsMade } from "./shopify-sync.server";
 import { markStorefrontStale } from "./storefront-program.server";
 
@@ -24,6 +25,8 @@ export async function runAfterInstall(shop: string, graphql: AdminGraphql): Prom
     prisma.programSettings.upsert({ where: { shop }, create: { shop }, update: {} }),
     prisma.auditLog.create({ data: { shop, action: "app.installed", details: { currencyCode } } }),
   ]);
+  // A reinstall: the storefront answers again at once in this process.
+  forgetShopParts(shop);
   await createMetafieldDefinitions(shop, graphql);
   await publishProgram(shop, graphql);
   // A new token (and its scopes): a sync that waited on the old one tries again.
@@ -69,4 +72,5 @@ export async function markUninstalled(shop: string): Promise<void> {
     prisma.auditLog.create({ data: { shop, action: "app.uninstalled" } }),
   ]);
   forgetCachedSessions(shop);
+  forgetShopParts(shop);
 }

@@ -20,6 +20,8 @@ interface NextTier {
 }
 
 interface ShopParts {
+  /** The shop has an offline session: Tally is installed and may answer for it. */
+  installed: boolean;
   metric: TierMetric | null;
   currency: string;
   tiers: { id: string; name: string; threshold: bigint }[];
@@ -27,16 +29,28 @@ interface ShopParts {
 }
 
 interface MemberRow {
-  member: { points: number; pendingPoints: number; tierId: string | null; tierValue: string } | null;
-  issued:
-    | { id: string; rewardName: string; kind: string; code: string; expiresAt: string; status: string }[]
-    | null;
+  points: number;
+  pendingPoints: number;
+  tierId: string | null;
+  tierValue: string;
+  /** JSON text of the live codes, newest first; null when there are none. */
+  issued: string | null;
+}
+
+interface IssuedCode {
+  id: string;
+  rewardName: string;
+  kind: string;
+  code: string;
+  expiresAt: string;
+  status: string;
 }
 
 // The shop's side of the answer: the same for every member, changed only by
 // the merchant. Every part is scoped by the shop.
 const SHOP_PARTS = /* SQL */ `
   SELECT json_build_object(
+    'installed', EXISTS (SELECT 1 FROM "Session" WHERE "id" = 'offline_' || $1),
     'metric', (SELECT "metric" FROM "TierProgram" WHERE "shop" = $1),
     'currency', (SELECT "currencyCode" FROM "Shop" WHERE "domain" = $1),
     'tiers', (SELECT json_agg(json_build_object('id', "id", 'name', "name", 'threshold', "threshold"::text)
@@ -46,23 +60,20 @@ const SHOP_PARTS = /* SQL */ `
                 FROM "Reward" WHERE "shop" = $1 AND "enabled")
   )::text AS parts`;
 
-// The member's side: balance, tier standing and live codes.
+// The member's side: balance, tier standing and live codes. No row for a
+// customer who has not earned yet. Plain columns, JSON only for the codes:
+// this runs once per page a member views.
 const MEMBER_PARTS = /* SQL */ `
-  WITH m AS (
-    SELECT "id", "points", "pendingPoints", "tierId", "tierValue" FROM "Member"
-    WHERE "shop" = $1 AND "customerGid" = $2
-  )
-  SELECT json_build_object(
-    'member', (SELECT json_build_object('points', "points", 'pendingPoints', "pendingPoints",
-                                        'tierId', "tierId", 'tierValue', "tierValue"::text) FROM m),
-    'issued', (SELECT json_agg(json_build_object(
-                 'id', r."id", 'rewardName', r."reward"->>'name', 'kind', r."reward"->>'kind', 'code', r."code",
-                 'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'status', r."status")
-                 ORDER BY r."createdAt" DESC)
-               FROM (SELECT * FROM "Redemption" WHERE "memberId" = (SELECT "id" FROM m) AND "shop" = $1
-                       AND "status" = 'ISSUED' AND "expiresAt" > now() AT TIME ZONE 'UTC'
-                     ORDER BY "createdAt" DESC LIMIT 20) r)
-  )::text AS parts`;
+  SELECT m."points", m."pendingPoints", m."tierId", m."tierValue"::text AS "tierValue",
+    (SELECT json_agg(json_build_object(
+              'id', r."id", 'rewardName', r."reward"->>'name', 'kind', r."reward"->>'kind', 'code', r."code",
+              'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'status', r."status")
+              ORDER BY r."createdAt" DESC)::text
+       FROM (SELECT * FROM "Redemption" WHERE "memberId" = m."id" AND "shop" = $1
+               AND "status" = 'ISSUED' AND "expiresAt" > now() AT TIME ZONE 'UTC'
+             ORDER BY "createdAt" DESC LIMIT 20) r) AS "issued"
+  FROM "Member" m
+  WHERE m."shop" = $1 AND m."customerGid" = $2`;
 
 // How long a process reuses a shop's side of the answer. A merchant's change
 // shows on members' panels within this (at once in the process that saved
@@ -75,7 +86,7 @@ export function forgetShopParts(shop: string): void {
   shopPartsCache.delete(shop);
 }
 
-function shopParts(shop: string): Promise<ShopParts> {
+export function shopParts(shop: string): Promise<ShopParts> {
   const now = Date.now();
   const cached = shopPartsCache.get(shop);
   if (cached && cached.until > now) return cached.parts;
@@ -86,7 +97,13 @@ function shopParts(shop: string): Promise<ShopParts> {
         tiers: { id: string; name: string; threshold: string }[] | null;
       };
       const tiers = (row.tiers ?? []).map((t) => ({ ...t, threshold: BigInt(t.threshold) }));
-      return { metric: row.metric, currency: row.currency, tiers, rewards: row.rewards ?? [] };
+      return {
+        installed: row.installed,
+        metric: row.metric,
+        currency: row.currency,
+        tiers,
+        rewards: row.rewards ?? [],
+      };
     });
   // A failed read is not kept: the next request tries again.
   parts.catch(() => shopPartsCache.delete(shop));
@@ -96,26 +113,31 @@ function shopParts(shop: string): Promise<ShopParts> {
 }
 
 export async function customerSummary(shop: string, customerGid: string) {
-  // Prepared statements straight on the pool, the shop's side cached for a
-  // few seconds: this runs on every page a member views, and six Prisma
-  // queries made it 20x slower than a bare lookup (docs/benchmarks.md).
-  const [shopSide, memberResult] = await Promise.all([
-    shopParts(shop),
-    pgPool.query<{ parts: string }>({
-      name: "tally_storefront_member",
-      text: MEMBER_PARTS,
-      values: [shop, customerGid],
-    }),
-  ]);
-  const row = JSON.parse(memberResult.rows[0]!.parts) as MemberRow;
-  const points = row.member?.points ?? 0;
+  return summaryOf(await shopParts(shop), await memberParts(shop, customerGid));
+}
+
+// Prepared statements straight on the pool, the shop's side cached for a
+// few seconds: this runs on every page a member views, and six Prisma
+// queries made it 20x slower than a bare lookup (docs/benchmarks.md).
+export async function memberParts(shop: string, customerGid: string): Promise<MemberRow | undefined> {
+  const { rows } = await pgPool.query<MemberRow>({
+    name: "tally_storefront_member",
+    text: MEMBER_PARTS,
+    values: [shop, customerGid],
+  });
+  return rows[0];
+}
+
+/** What the widgets show a member: the shop's side and the member's, put together. */
+export function summaryOf(shopSide: ShopParts, member: MemberRow | undefined) {
+  const points = member?.points ?? 0;
   const { tiers } = shopSide;
-  const tier = tiers.find((t) => t.id === row.member?.tierId) ?? null;
-  const value = BigInt(row.member?.tierValue ?? "0");
+  const tier = tiers.find((t) => t.id === member?.tierId) ?? null;
+  const value = BigInt(member?.tierValue ?? "0");
   return {
     loggedIn: true as const,
     points,
-    pendingPoints: row.member?.pendingPoints ?? 0,
+    pendingPoints: member?.pendingPoints ?? 0,
     tier: tier ? { name: tier.name } : null,
     nextTier: shopSide.metric
       ? nextTierOf(
@@ -125,7 +147,7 @@ export async function customerSummary(shop: string, customerGid: string) {
         )
       : null,
     rewards: shopSide.rewards.map((r) => ({ ...r, affordable: points >= r.pointsCost })),
-    issued: row.issued ?? [],
+    issued: member?.issued ? (JSON.parse(member.issued) as IssuedCode[]) : [],
   };
 }
 

@@ -1,12 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { customerSummary } from "~/models/storefront.server";
-import { authenticateProxy, proxyJson } from "~/proxy.server";
+import { toResponse } from "~/proxy.server";
+import { customerAnswer } from "~/services/storefront-answer.server";
 
 // GET /apps/tally/customer on the storefront, forwarded by Shopify's app proxy:
 // everything the widgets show a member, in one request (docs/storefront.md).
+// The production server answers this path without Remix (server/proxy-answers.ts).
 export async function loader({ request }: LoaderFunctionArgs) {
-  const caller = await authenticateProxy(request);
-  if (caller instanceof Response) return caller;
-  if (!caller.customerGid) return proxyJson(200, { loggedIn: false });
-  return proxyJson(200, await customerSummary(caller.shop, caller.customerGid));
+  return toResponse(await customerAnswer(new URL(request.url).search));
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { prisma } from "~/db.server";
+import { pgPool, prisma } from "~/db.server";
 import { PrismaSessionStorage } from "~/models/session.server";
 import { markUninstalled } from "~/models/install.server";
 import * as proxyCustomer from "~/routes/proxy.customer";
+import * as proxyRedeem from "~/routes/proxy.redeem";
 import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
 import { callRoute } from "#test/support/routes";
 import { installedShop, uniqueShop } from "#test/support/shops";
@@ -61,15 +62,40 @@ describe("app proxy GET /apps/tally/customer", () => {
   it("rejects a bad signature before any database work", async () => {
     const shop = await installedShop();
     await memberWithPoints(shop, "77", 500);
-    // Loading the shop's session is the first thing that reads the database.
+    // The answer reads through the shared pool; redeeming loads the session first.
+    const query = vi.spyOn(pgPool, "query");
     const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession");
+    const forged = () => proxyRequest(shop, "77", { secret: "wrong" });
 
-    const response = await callRoute(proxyCustomer.loader, proxyRequest(shop, "77", { secret: "wrong" }));
+    const read = await callRoute(proxyCustomer.loader, forged());
+    const redeem = await callRoute(proxyRedeem.action, new Request(forged().url, { method: "POST" }));
 
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: "bad_signature" });
+    expect([read.status, redeem.status]).toEqual([401, 401]);
+    expect(await read.json()).toMatchObject({ error: "bad_signature" });
+    expect(await redeem.json()).toMatchObject({ error: "bad_signature" });
+    expect(query).not.toHaveBeenCalled();
     expect(loadSession).not.toHaveBeenCalled();
+    query.mockRestore();
     loadSession.mockRestore();
+  });
+
+  it("tells the operator, at most once a minute, that signatures are being refused", async () => {
+    const shop = await installedShop();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // Far enough from any earlier test's report that this one is due.
+    vi.useFakeTimers({ now: Date.now() + 10 * 60_000, toFake: ["Date"] });
+    try {
+      for (let i = 0; i < 3; i++)
+        await callRoute(proxyCustomer.loader, proxyRequest(shop, "1", { secret: "x" }));
+      expect(warn).toHaveBeenCalledTimes(1);
+      vi.setSystemTime(Date.now() + 61_000);
+      await callRoute(proxyCustomer.loader, proxyRequest(shop, "1", { secret: "x" }));
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(String(warn.mock.calls[1]![0])).toMatch(/wrong_signature: 3/);
+    } finally {
+      vi.useRealTimers();
+      warn.mockRestore();
+    }
   });
 
   it("rejects a request whose signed parameters were changed", async () => {
@@ -113,19 +139,38 @@ describe("app proxy GET /apps/tally/customer", () => {
   });
 });
 
-describe("the session lookup the proxy relies on", () => {
-  it("is what a valid signature reaches, so the spy above would see it", async () => {
+describe("who may be answered", () => {
+  it("a member's answer takes one statement, the shop's side being kept for a few seconds", async () => {
     const shop = await installedShop();
-    const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession");
+    await memberWithPoints(shop, "77", 10);
+    await callRoute(proxyCustomer.loader, proxyRequest(shop, "77"));
+    const query = vi.spyOn(pgPool, "query");
 
     await callRoute(proxyCustomer.loader, proxyRequest(shop, "77"));
 
-    expect(loadSession).toHaveBeenCalledWith(`offline_${shop}`);
-    loadSession.mockRestore();
+    expect(query).toHaveBeenCalledTimes(1);
+    query.mockRestore();
+  });
+
+  it("redeeming needs the shop's offline session", async () => {
+    const url = signAppProxyUrl({
+      secret: secret(),
+      shop: uniqueShop(),
+      url: "https://tally.test/proxy/redeem",
+      loggedInCustomerId: "1",
+    });
+
+    const response = await callRoute(
+      proxyRedeem.action,
+      new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }),
+    );
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: "shop_not_installed" });
   });
 });
 
-describe("the cached session lookup", () => {
+describe("the cached shop side", () => {
   it("stops answering for a shop as soon as this process handles its uninstall", async () => {
     const shop = await installedShop();
     await callRoute(proxyCustomer.loader, proxyRequest(shop, "1"));

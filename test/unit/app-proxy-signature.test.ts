@@ -1,0 +1,164 @@
+import "@shopify/shopify-api/adapters/node";
+import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkAppProxySignature } from "~/domain/app-proxy-signature";
+import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
+
+const secret = "shpss_unit_secret";
+const now = 1_795_000_000;
+
+// The library's own check, one instance per secret.
+const libraries = new Map<string, ReturnType<typeof shopifyApi>>();
+function library(apiSecretKey: string) {
+  let api = libraries.get(apiSecretKey);
+  if (!api) {
+    api = shopifyApi({
+      apiKey: "unit-key",
+      apiSecretKey,
+      apiVersion: ApiVersion.October26,
+      hostName: "tally.test",
+      isEmbeddedApp: true,
+      logger: { level: LogSeverity.Error },
+    });
+    libraries.set(apiSecretKey, api);
+  }
+  return api;
+}
+
+function signed(
+  options: { timestamp?: number; extra?: Record<string, string | string[]>; id?: string } = {},
+) {
+  const url = signAppProxyUrl({
+    secret,
+    shop: "alpha.myshopify.com",
+    url: "https://tally.test/proxy/customer",
+    loggedInCustomerId: options.id ?? "42",
+    timestamp: options.timestamp ?? now,
+    extra: options.extra,
+  });
+  return new URL(url).search;
+}
+
+/** What shopify-app-remix's authenticate.public.appProxy decides for the same query, at the same clock. */
+async function libraryAccepts(search: string, apiSecretKey = secret): Promise<boolean> {
+  const params = new URLSearchParams(search);
+  if (!params.get("index")) params.delete("index");
+  const realNow = Date.now;
+  Date.now = () => now * 1000;
+  try {
+    return await library(apiSecretKey).utils.validateHmac(params, { signator: "appProxy" });
+  } catch {
+    return false; // the library throws for a missing signature, a bad timestamp or a repeated key
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+describe("the app-proxy signature", () => {
+  it("accepts what Shopify signs and hands back the parameters", () => {
+    const check = checkAppProxySignature(signed(), secret, now);
+
+    expect(check.ok).toBe(true);
+    expect(check.ok && check.params.get("logged_in_customer_id")).toBe("42");
+    expect(check.ok && check.params.get("shop")).toBe("alpha.myshopify.com");
+  });
+
+  it("refuses another secret, a changed parameter, an added one and an upper-case signature", () => {
+    expect(checkAppProxySignature(signed(), "another", now)).toEqual({
+      ok: false,
+      refusal: "wrong_signature",
+    });
+    const changed = signed().replace("logged_in_customer_id=42", "logged_in_customer_id=43");
+    expect(checkAppProxySignature(changed, secret, now)).toEqual({ ok: false, refusal: "wrong_signature" });
+    expect(checkAppProxySignature(`${signed()}&extra=1`, secret, now)).toEqual({
+      ok: false,
+      refusal: "wrong_signature",
+    });
+    const upper = signed().replace(
+      /signature=([0-9a-f]+)/,
+      (_, hex: string) => `signature=${hex.toUpperCase()}`,
+    );
+    expect(checkAppProxySignature(upper, secret, now)).toEqual({ ok: false, refusal: "wrong_signature" });
+  });
+
+  it("refuses a signature with hex followed by anything else", () => {
+    const padded = signed().replace(/signature=([0-9a-f]+)/, (_, hex: string) => `signature=${hex}zz`);
+    expect(checkAppProxySignature(padded, secret, now)).toEqual({ ok: false, refusal: "wrong_signature" });
+  });
+
+  it("allows 90 seconds of clock skew either way and no more", () => {
+    expect(checkAppProxySignature(signed({ timestamp: now - 90 }), secret, now).ok).toBe(true);
+    expect(checkAppProxySignature(signed({ timestamp: now + 90 }), secret, now).ok).toBe(true);
+    expect(checkAppProxySignature(signed({ timestamp: now - 91 }), secret, now)).toEqual({
+      ok: false,
+      refusal: "stale_timestamp",
+    });
+    expect(checkAppProxySignature(signed({ timestamp: now + 91 }), secret, now)).toEqual({
+      ok: false,
+      refusal: "stale_timestamp",
+    });
+  });
+
+  it("refuses a missing signature or timestamp and a repeated shop", () => {
+    expect(checkAppProxySignature("shop=a.myshopify.com&timestamp=1", secret, now)).toEqual({
+      ok: false,
+      refusal: "missing_signature",
+    });
+    const noTimestamp = new URLSearchParams(signed());
+    noTimestamp.delete("timestamp");
+    expect(checkAppProxySignature(noTimestamp.toString(), secret, now)).toEqual({
+      ok: false,
+      refusal: "bad_timestamp",
+    });
+    expect(checkAppProxySignature(`${signed()}&shop=b.myshopify.com`, secret, now)).toEqual({
+      ok: false,
+      refusal: "repeated_parameter",
+    });
+  });
+
+  it("signs repeated storefront parameters as one, joined by commas", () => {
+    const search = signed({ extra: { tag: ["a", "b"], q: "x y" } });
+    expect(checkAppProxySignature(search, secret, now).ok).toBe(true);
+    // The same values under one key with the comma already in: the same message, so the same signature.
+    const reordered = search.replace("tag=a&tag=b", "tag=a%2Cb");
+    expect(checkAppProxySignature(reordered, secret, now).ok).toBe(true);
+  });
+
+  it("decides exactly as shopify-api's validateHmac on generated queries", async () => {
+    const key = fc.oneof(
+      fc.constantFrom(
+        "shop",
+        "timestamp",
+        "signature",
+        "hmac",
+        "index",
+        "path_prefix",
+        "logged_in_customer_id",
+      ),
+      fc.string({ minLength: 1, maxLength: 6 }),
+      fc.stringMatching(/^[A-Za-z_0-9.-]{1,6}$/),
+    );
+    const value = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("", "1", String(now), "a,b"));
+    const query = fc.record({
+      extra: fc.array(fc.tuple(key, value), { maxLength: 6 }),
+      skew: fc.integer({ min: -200, max: 200 }),
+      tamper: fc.constantFrom("none", "none", "append", "drop-signature", "repeat-shop", "secret"),
+    });
+
+    await fc.assert(
+      fc.asyncProperty(query, async ({ extra, skew, tamper }) => {
+        const grouped: Record<string, string[]> = {};
+        for (const [k, v] of extra) (grouped[k] ??= []).push(v);
+        let search = signed({ timestamp: now + skew, extra: grouped });
+        if (tamper === "append") search += "&zz=1";
+        if (tamper === "drop-signature") search = search.replace(/&?signature=[0-9a-f]+/, "");
+        if (tamper === "repeat-shop") search += "&shop=alpha.myshopify.com";
+        const checkedWith = tamper === "secret" ? "other" : secret;
+        const ours = checkAppProxySignature(search, checkedWith, now).ok;
+        expect(ours).toBe(await libraryAccepts(search, checkedWith));
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
