@@ -49,7 +49,7 @@ function need(name: string): string {
   return value;
 }
 
-type Sent = { text: string; values: unknown[]; wallMs: number };
+type Sent = { name?: string; text: string; values: unknown[]; wallMs: number };
 const sent: Sent[] = [];
 let recording = false;
 
@@ -58,11 +58,16 @@ const query = pg.Pool.prototype.query;
 (pg.Pool.prototype as { query: unknown }).query = function (this: pg.Pool, ...args: unknown[]) {
   const started = performance.now();
   const result = (query as (...a: unknown[]) => unknown).apply(this, args);
-  const config = args[0] as { text?: string; values?: unknown[] } | string;
+  const config = args[0] as { name?: string; text?: string; values?: unknown[] } | string;
   if (recording && typeof config === "object" && config.text && result instanceof Promise) {
     void result.then(
       () =>
-        sent.push({ text: config.text!, values: config.values ?? [], wallMs: performance.now() - started }),
+        sent.push({
+          name: config.name,
+          text: config.text!,
+          values: config.values ?? [],
+          wallMs: performance.now() - started,
+        }),
       () => {},
     );
   }
@@ -125,9 +130,14 @@ async function main(): Promise<void> {
     library.utils.validateHmac(new URLSearchParams(batch[i]!), { signator: "appProxy" }),
   );
 
-  const byText = new Map<string, { count: number; wallMs: number; values: unknown[] }>();
+  const byText = new Map<string, { name?: string; count: number; wallMs: number; values: unknown[] }>();
   for (const statement of sent) {
-    const seen = byText.get(statement.text) ?? { count: 0, wallMs: 0, values: statement.values };
+    const seen = byText.get(statement.text) ?? {
+      name: statement.name,
+      count: 0,
+      wallMs: 0,
+      values: statement.values,
+    };
     seen.count++;
     seen.wallMs += statement.wallMs;
     seen.values = statement.values;
@@ -140,7 +150,10 @@ async function main(): Promise<void> {
   try {
     const rawStatements = await timed(ANSWERS, async () => {
       for (const [text, seen] of perAnswer) {
-        for (let k = 0; k < Math.round(seen.count / ANSWERS); k++) await pool.query(text, seen.values);
+        for (let k = 0; k < Math.round(seen.count / ANSWERS); k++) {
+          // Prepared under the same name, as the app sends it.
+          await pool.query({ name: seen.name, text, values: seen.values });
+        }
       }
     });
     const statements: StatementProfile[] = [];

@@ -11,6 +11,7 @@ import { checkAnswers, type AnswerCheck } from "./proxy-answers";
 import { profileProxy } from "./proxy-profile";
 import type { ProfileResult } from "./proxy-profile-child";
 import { seedProxyShop, type ProxyShop } from "./proxy-seed";
+import { sweepProxy, SWEEP_SECONDS, type SweepRow } from "./proxy-sweep";
 import { ProxyUrls } from "./proxy-urls";
 
 export interface ProxyPhase {
@@ -31,6 +32,8 @@ export interface ProxyResult {
   /** PostgreSQL transactions committed per Tally answer (a statement outside a transaction is one). */
   tallyTransactionsPerRequest: number;
   answers: AnswerCheck;
+  /** Both servers at several concurrencies, short phases. */
+  sweep: SweepRow[];
   /** Where one answer's time goes, measured in a process of its own; why not, if it could not run. */
   profile: ProfileResult | { error: string };
   check: { ok: boolean; problems: string[] };
@@ -141,9 +144,11 @@ export async function runProxy(
     const tally = await measure(app, tallyServer, urls, config);
     log(`storefront: the baseline server, the same…`);
     const base = await measure(app, baselineServer, urls, config);
+    log(`storefront: both servers at 8, 16, 32 and 64 connections, ${SWEEP_SECONDS} s each…`);
+    const sweep = await sweepProxy({ tally: tallyServer.baseUrl, baseline: baselineServer.baseUrl }, urls);
     log("storefront: counting the app's transactions per answer…");
     const perRequest = await transactionsPerRequest(app, urls, ALONE_REQUESTS);
-    log("storefront: where an answer's time goes (the loader alone, its statements explained)…");
+    log("storefront: where an answer's time goes (the answer alone, its statements explained)…");
     // It calls the app's modules directly: a change there must not lose the figures above.
     const profile = await profileProxy(app, shop.shop, config.proxyMembers).catch((error: unknown) => ({
       error: (error as Error).message.split("\n")[0]!,
@@ -163,6 +168,7 @@ export async function runProxy(
       baseline: base,
       tallyTransactionsPerRequest: perRequest,
       answers,
+      sweep,
       profile,
       check: { ok: problems.length === 0, problems },
     };

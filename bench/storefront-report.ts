@@ -6,6 +6,7 @@ import type { BenchConfig } from "./config";
 import { spliceSection } from "./markdown";
 import type { ProxyPhase, ProxyResult } from "./proxy";
 import { describeStatement } from "./proxy-profile";
+import { SWEEP_SECONDS, type SweepPoint } from "./proxy-sweep";
 import type { StatementProfile } from "./proxy-profile-child";
 import type { StorefrontResult } from "./storefront";
 import { totalBytes, totalGzip, type FileWeight, type WidgetWeight } from "./widget-weight";
@@ -140,6 +141,23 @@ function profileLines(p: ProxyResult): string[] {
   ];
 }
 
+/** Both servers by concurrency: where the box's knee is, against the concurrency the targets use. */
+function sweepLines(p: ProxyResult): string[] {
+  if (p.sweep.length === 0) return [];
+  const cell = (point: SweepPoint) =>
+    `${num(point.requestsPerSecond)} | ${num(point.p50)} / ${num(point.p99)} ms`;
+  return [
+    `Both servers at other concurrencies, ${num(SWEEP_SECONDS)} s each, alternated (the targets are judged at ${p.connections}, above):`,
+    "",
+    "| Connections | Tally answers/s | Tally p50 / p99 | Baseline answers/s | Baseline p50 / p99 | Tally ÷ baseline |",
+    "|---:|---:|---:|---:|---:|---:|",
+    ...p.sweep.map(
+      (row) =>
+        `| ${row.connections} | ${cell(row.tally)} | ${cell(row.baseline)} | ${num(row.tally.requestsPerSecond / row.baseline.requestsPerSecond, 2)}× |`,
+    ),
+  ];
+}
+
 function proxyLines(p: ProxyResult, c: BenchConfig): string[] {
   const t = p.tally;
   const b = p.baseline;
@@ -198,6 +216,8 @@ function proxyLines(p: ProxyResult, c: BenchConfig): string[] {
     "| Target | Figure | Met? |",
     "|---|---|---|",
     ...targets.map((target) => `| ${target.name} | ${target.detail} | ${verdict(target.pass)} |`),
+    "",
+    ...sweepLines(p),
     "",
     `- **Answers: ${p.check.ok ? "right" : `WRONG: ${p.check.problems.join("; ")}`}**`,
     ...disturbed.map(
@@ -299,7 +319,7 @@ export function renderStorefrontSection(s: StorefrontResult, c: BenchConfig): st
     HEADING,
     "",
     "Run alone with `BENCH_ONLY=storefront npm run bench`, which rewrites only this section. Knobs:",
-    "`BENCH_PROXY_SECONDS` (each measured phase, default 10), `BENCH_PROXY_CONNECTIONS` (default 32),",
+    "`BENCH_PROXY_SECONDS` (each measured phase, default 10), `BENCH_PROXY_CONNECTIONS` (default 16),",
     "`BENCH_PROXY_MEMBERS` (default 10,000).",
     "",
     ...proxyLines(s.proxy, c),
