@@ -39,6 +39,15 @@ export interface LighthouseMetrics {
   cumulativeLayoutShift: number;
 }
 
+/** A page view's requests, from Lighthouse's network log. */
+export interface PageRequests {
+  total: number;
+  /** To the app, through the app proxy (`/apps/tally/…`). */
+  app: number;
+  /** Bytes over the wire, all requests. */
+  transferBytes: number;
+}
+
 export interface LighthouseRow {
   page: string;
   /** Median performance score, 0–100. */
@@ -49,6 +58,8 @@ export interface LighthouseRow {
   runs: number;
   /** Median of each metric over the runs. */
   metrics: { on: LighthouseMetrics; off: LighthouseMetrics };
+  /** Median of each count over the runs. */
+  requests: { on: PageRequests; off: PageRequests };
 }
 
 export interface LighthouseOptions {
@@ -92,6 +103,19 @@ interface Target {
 interface Measured {
   score: number;
   metrics: LighthouseMetrics;
+  requests: PageRequests;
+}
+
+const APP_PROXY_PATH = /\/apps\/tally\//;
+
+function requestsOf(audit: { details?: unknown } | undefined, url: string): PageRequests {
+  const items = (audit?.details as { items?: { url: string; transferSize?: number }[] } | undefined)?.items;
+  if (!items) throw new Error(`Lighthouse recorded no network requests for ${url}`);
+  return {
+    total: items.length,
+    app: items.filter((item) => APP_PROXY_PATH.test(item.url)).length,
+    transferBytes: items.reduce((sum, item) => sum + (item.transferSize ?? 0), 0),
+  };
 }
 
 async function runLighthouse(port: number, url: string, cookie: string | null): Promise<Measured> {
@@ -111,6 +135,7 @@ async function runLighthouse(port: number, url: string, cookie: string | null): 
   const metric = (id: string) => lhr.audits[id]?.numericValue ?? Number.NaN;
   return {
     score: Math.round(score * 100),
+    requests: requestsOf(lhr.audits["network-requests"], url),
     metrics: {
       firstContentfulPaint: metric("first-contentful-paint"),
       largestContentfulPaint: metric("largest-contentful-paint"),
@@ -130,6 +155,11 @@ function medianMetrics(runs: Measured[]): LighthouseMetrics {
     speedIndex: of("speedIndex"),
     cumulativeLayoutShift: of("cumulativeLayoutShift"),
   };
+}
+
+function medianRequests(runs: Measured[]): PageRequests {
+  const of = (key: keyof PageRequests) => median(runs.map((run) => run.requests[key]));
+  return { total: of("total"), app: of("app"), transferBytes: of("transferBytes") };
 }
 
 export async function measureLighthouse(options: LighthouseOptions = {}): Promise<LighthouseRow[]> {
@@ -166,6 +196,7 @@ export async function measureLighthouse(options: LighthouseOptions = {}): Promis
           difference: tallyOn - tallyOff,
           runs,
           metrics: { on: medianMetrics(on), off: medianMetrics(off) },
+          requests: { on: medianRequests(on), off: medianRequests(off) },
         });
       }
     }

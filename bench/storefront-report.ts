@@ -9,6 +9,7 @@ import { describeStatement } from "./proxy-profile";
 import { SWEEP_SECONDS, type SweepPoint } from "./proxy-sweep";
 import type { StatementProfile } from "./proxy-profile-child";
 import type { StorefrontResult } from "./storefront";
+import type { LighthouseOutcome, LighthouseRow } from "./storefront-lighthouse";
 import { totalBytes, totalGzip, type FileWeight, type WidgetWeight } from "./widget-weight";
 
 // From the storefront issue (goal P5 of the performance research): the app
@@ -233,10 +234,13 @@ function weightRows(files: FileWeight[], sent = true): string[] {
   return files.map((f) => `| \`${f.file}\` | ${num(f.bytes)} | ${sent ? num(f.gzipBytes) : "–"} |`);
 }
 
-function weightLines(w: WidgetWeight, requestsAssertedBy: string[]): string[] {
-  const requests = requestsAssertedBy.length
+function weightLines(w: WidgetWeight, requestsAssertedBy: string[], lighthouse: LighthouseOutcome): string[] {
+  const asserted = requestsAssertedBy.length
     ? `asserted by ${requestsAssertedBy.map((file) => `\`${file}\``).join(", ")} (Chromium on the local storefront preview)`
     : "by design (docs/storefront.md); no test in test/browser counts them yet";
+  const requests = lighthouse.ran
+    ? `${asserted}, and counted in every Lighthouse run below (${requestSummary(lighthouse.rows)})`
+    : `${asserted}; not counted in this run (Lighthouse did not run)`;
   const head = [
     "### Widget weight",
     "",
@@ -246,7 +250,7 @@ function weightLines(w: WidgetWeight, requestsAssertedBy: string[]): string[] {
     "on its servers and never sends as such.",
     "",
   ];
-  const requestLine = `Requests to the app per page view: **0 for a guest, 1 for a logged-in customer**, ${requests}; not measured by this benchmark.`;
+  const requestLine = `Requests to the app per page view: **0 for a guest, 1 for a logged-in customer** by design, ${requests}.`;
   if (!w.measured) return [...head, `Not measured: ${w.reason}.`, "", requestLine];
   const total = (label: string, files: FileWeight[], sent: boolean, goal?: number) => {
     const gzip = sent ? `**${num(totalGzip(files))}**` : "–";
@@ -271,6 +275,13 @@ function weightLines(w: WidgetWeight, requestsAssertedBy: string[]): string[] {
     "",
     requestLine,
   ];
+}
+
+/** "guest: +3 requests, 0 to the app; member: +4, 1 to the app", from the product pages. */
+function requestSummary(rows: LighthouseRow[]): string {
+  return rows
+    .map(({ page, requests: { on, off } }) => `${page}: ${on.total - off.total} added, ${on.app} to the app`)
+    .join("; ");
 }
 
 function lighthouseLines(s: StorefrontResult): string[] {
@@ -298,6 +309,16 @@ function lighthouseLines(s: StorefrontResult): string[] {
       (r) =>
         `| ${r.page} | ${num(r.tallyOn)} | ${num(r.tallyOff)} | ${signed(r.difference)} | ${verdict(r.difference >= -2)} |`,
     ),
+    "",
+    "Requests per page view, from Lighthouse's network log (median of the runs): every request the page",
+    "makes with Tally on and off, the difference, and those that reach the app through the app proxy.",
+    "",
+    "| Page | Requests, Tally on / off | Added by Tally | To the app (`/apps/tally/…`) | Bytes added |",
+    "|---|---:|---:|---:|---:|",
+    ...l.rows.map(
+      ({ page, requests: { on, off } }) =>
+        `| ${page} | ${num(on.total)} / ${num(off.total)} | ${signed(on.total - off.total)} | ${num(on.app)} | ${signed(on.transferBytes - off.transferBytes)} |`,
+    ),
     ...(withMetrics.length
       ? [
           "",
@@ -324,7 +345,7 @@ export function renderStorefrontSection(s: StorefrontResult, c: BenchConfig): st
     "",
     ...proxyLines(s.proxy, c),
     "",
-    ...weightLines(s.weight, s.requestsAssertedBy),
+    ...weightLines(s.weight, s.requestsAssertedBy, s.lighthouse),
     "",
     ...lighthouseLines(s),
   ].join("\n");

@@ -12,7 +12,7 @@ import { measureWidgetWeight, type WidgetWeight } from "./widget-weight";
 export interface StorefrontResult {
   proxy: ProxyResult;
   weight: WidgetWeight;
-  /** Where the requests-per-page-view figures come from: not measured here. */
+  /** The browser tests that assert the requests per page view (the Lighthouse runs count them). */
   requestsAssertedBy: string[];
   lighthouse: LighthouseOutcome;
 }
