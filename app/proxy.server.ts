@@ -14,7 +14,7 @@ export interface ProxyAnswer {
   headers?: Record<string, string>;
 }
 
-export const PROXY_HEADERS = { "Content-Type": "application/json", "Cache-Control": "private, no-store" };
+const PROXY_HEADERS = { "Content-Type": "application/json", "Cache-Control": "private, no-store" };
 
 export function proxyRefusal(status: number, error: string, message: string): ProxyAnswer {
   return { status, body: { error, message } };

@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** Shopify's tolerance for clock skew, both ways, in seconds. */
-export const APP_PROXY_CLOCK_TOLERANCE_SECONDS = 90;
+const APP_PROXY_CLOCK_TOLERANCE_SECONDS = 90;
 
 // A query naming one of these twice is refused: a repeated `shop` would
 // otherwise be joined into the message and signed as one value.

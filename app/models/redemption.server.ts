@@ -217,17 +217,20 @@ export interface SweepSkip {
   shops: string[];
 }
 
+/** What every sweep leaves out: rows and shops it has seen, and uninstalled shops. */
+function sweepable(skip: SweepSkip) {
+  return {
+    id: { notIn: skip.ids },
+    shop: { notIn: skip.shops },
+    // An uninstalled shop's codes wait for a reinstall: Shopify will not answer for it.
+    shopRef: { installState: "INSTALLED" as const },
+  };
+}
+
 /** Issued codes past their end by at least `graceMs`, oldest first. */
 export function expiredCodes(now: Date, graceMs: number, limit: number, skip: SweepSkip) {
   return prisma.redemption.findMany({
-    where: {
-      status: "ISSUED",
-      expiresAt: { lt: new Date(now.getTime() - graceMs) },
-      id: { notIn: skip.ids },
-      shop: { notIn: skip.shops },
-      // An uninstalled shop's codes wait for a reinstall: Shopify will not answer for it.
-      shopRef: { installState: "INSTALLED" },
-    },
+    where: { status: "ISSUED", expiresAt: { lt: new Date(now.getTime() - graceMs) }, ...sweepable(skip) },
     orderBy: { expiresAt: "asc" },
     take: limit,
   });
@@ -239,10 +242,7 @@ export function stalePending(now: Date, olderThanMs: number, limit: number, skip
     where: {
       status: "PENDING",
       createdAt: { lt: new Date(now.getTime() - olderThanMs) },
-      id: { notIn: skip.ids },
-      shop: { notIn: skip.shops },
-      // An uninstalled shop's codes wait for a reinstall: Shopify will not answer for it.
-      shopRef: { installState: "INSTALLED" },
+      ...sweepable(skip),
     },
     orderBy: { createdAt: "asc" },
     take: limit,

@@ -112,10 +112,6 @@ export function shopParts(shop: string): Promise<ShopParts> {
   return parts;
 }
 
-export async function customerSummary(shop: string, customerGid: string) {
-  return summaryOf(await shopParts(shop), await memberParts(shop, customerGid));
-}
-
 // Prepared statements straight on the pool, the shop's side cached for a
 // few seconds: this runs on every page a member views, and six Prisma
 // queries made it 20x slower than a bare lookup (docs/benchmarks.md).

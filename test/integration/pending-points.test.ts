@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { runDaily } from "~/jobs/run-daily.server";
-import { customerSummary } from "~/models/storefront.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
+import { customerAnswer } from "~/services/storefront-answer.server";
 import { orderPayload } from "#test/factories/order";
 import { refundPayload, type RefundSpec } from "#test/factories/refund";
+import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
 import { installedShop } from "#test/support/shops";
 import { deliver, runWorkersDuringFile, settledDelivery } from "#test/support/webhooks";
 
@@ -60,8 +61,15 @@ describe("pending points", () => {
     const until = Date.parse((entries[0]!.details as { pendingUntil: string }).pendingUntil);
     expect(until).toBeGreaterThanOrEqual(before + 14 * DAY);
     expect(until).toBeLessThanOrEqual(Date.now() + 14 * DAY);
-    const summary = await customerSummary(shop, `gid://shopify/Customer/${CUSTOMER}`);
-    expect(summary).toMatchObject({ loggedIn: true, points: 0, pendingPoints: 100 });
+    // What the storefront's widgets are answered.
+    const url = signAppProxyUrl({
+      secret: process.env.SHOPIFY_API_SECRET!,
+      shop,
+      url: "https://tally.test/proxy/customer",
+      loggedInCustomerId: String(CUSTOMER),
+    });
+    const summary = await customerAnswer(new URL(url).search);
+    expect(summary.body).toMatchObject({ loggedIn: true, points: 0, pendingPoints: 100 });
   });
 
   it("become spendable when the scheduled job runs after the period, and only once", async () => {
