@@ -4,6 +4,7 @@ import { postEntry } from "~/models/ledger.server";
 import { updateEarningRules } from "~/models/program.server";
 import { orderPayload, type OrderSpec } from "#test/factories/order";
 import { refundPayload, type RefundSpec } from "#test/factories/refund";
+import { earningRulesInput } from "#test/factories/rules";
 import { installedShop } from "#test/support/shops";
 import { deliver, runWorkersDuringFile, settledDelivery } from "#test/support/webhooks";
 
@@ -74,20 +75,7 @@ describe("refunds", () => {
 
   it("refunding what never earned (gift cards, excluded products, uncounted shipping) takes nothing back", async () => {
     const shop = await installedShop();
-    await updateEarningRules(shop, {
-      earnRate: "1",
-      earnIncludeShipping: false,
-      earnIncludeTax: false,
-      rounding: "FLOOR",
-      minimumSubtotal: null,
-      excludedProductGids: ["gid://shopify/Product/555"],
-      earnOn: "ORDERS_PAID",
-      earnOnTestOrders: false,
-      signupBonus: 0,
-      birthdayBonus: 0,
-      expiryMonths: null,
-      pendingDays: 0,
-    });
+    await updateEarningRules(shop, earningRulesInput({ excludedProductGids: ["gid://shopify/Product/555"] }));
     const orderId = nextId++;
     await paid(shop, {
       orderId,

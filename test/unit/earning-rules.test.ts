@@ -3,7 +3,7 @@ import { decideEarning, parseEarningRulesChange, type EarnDecision } from "~/dom
 import { parseOrderPayload } from "~/domain/order-payload";
 import { parseDecimal } from "~/domain/points";
 import { orderPayload, type OrderSpec } from "#test/factories/order";
-import { earningRules } from "#test/factories/rules";
+import { earningRules, earningRulesInput } from "#test/factories/rules";
 
 type Rules = Parameters<typeof earningRules>[0];
 
@@ -123,20 +123,10 @@ describe("earning rules", () => {
 });
 
 describe("changing the earning rules", () => {
-  const valid = {
+  const valid = earningRulesInput({
     earnRate: "0.1",
-    earnIncludeShipping: false,
-    earnIncludeTax: false,
-    rounding: "FLOOR",
-    minimumSubtotal: null,
     excludedProductGids: ["gid://shopify/Product/1", "gid://shopify/Product/1"],
-    earnOn: "ORDERS_PAID",
-    earnOnTestOrders: false,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    expiryMonths: null,
-    pendingDays: 0,
-  };
+  });
 
   it("accepts a valid change and drops duplicate exclusions", () => {
     const change = parseEarningRulesChange(valid);
