@@ -13,6 +13,7 @@ import { backfillOrders } from "~/models/backfill.server";
 import { getEarningRules } from "~/models/program.server";
 import { backfillOrder } from "./backfill-orders";
 import { startCpuMeter } from "./cpu";
+import { needEnv, runChild } from "./child";
 
 export interface BackfillChildResult {
   orders: number;
@@ -31,11 +32,7 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1000;
 };
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this module is started by bench/backfill.ts`);
-  return value;
-}
+const need = (name: string) => needEnv(name, "bench/backfill.ts");
 
 async function rulesOf(shop: string): Promise<EarningRules> {
   const rules = await getEarningRules(shop);
@@ -98,9 +95,4 @@ async function main(): Promise<void> {
   await writeFile(need("BACKFILL_RESULT"), JSON.stringify(result));
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exitCode = 1;
-  })
-  .finally(() => prisma.$disconnect());
+runChild(main, () => prisma.$disconnect(), false);

@@ -22,6 +22,7 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { migrateDeploy } from "../scripts/db/migrate-deploy";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../test/browser/support/chromium";
+import { isAppProxyPath } from "../test/mocks/storefront/proxy";
 import { CUSTOMER_COOKIE } from "../test/mocks/storefront/server";
 import { ensureBuilt } from "./build";
 import { onCleanup } from "./cleanup";
@@ -106,14 +107,12 @@ interface Measured {
   requests: PageRequests;
 }
 
-const APP_PROXY_PATH = /\/apps\/tally\//;
-
 function requestsOf(audit: { details?: unknown } | undefined, url: string): PageRequests {
   const items = (audit?.details as { items?: { url: string; transferSize?: number }[] } | undefined)?.items;
   if (!items) throw new Error(`Lighthouse recorded no network requests for ${url}`);
   return {
     total: items.length,
-    app: items.filter((item) => APP_PROXY_PATH.test(item.url)).length,
+    app: items.filter((item) => isAppProxyPath(new URL(item.url).pathname)).length,
     transferBytes: items.reduce((sum, item) => sum + (item.transferSize ?? 0), 0),
   };
 }
@@ -146,20 +145,10 @@ async function runLighthouse(port: number, url: string, cookie: string | null): 
   };
 }
 
-function medianMetrics(runs: Measured[]): LighthouseMetrics {
-  const of = (key: keyof LighthouseMetrics) => median(runs.map((run) => run.metrics[key]));
-  return {
-    firstContentfulPaint: of("firstContentfulPaint"),
-    largestContentfulPaint: of("largestContentfulPaint"),
-    totalBlockingTime: of("totalBlockingTime"),
-    speedIndex: of("speedIndex"),
-    cumulativeLayoutShift: of("cumulativeLayoutShift"),
-  };
-}
-
-function medianRequests(runs: Measured[]): PageRequests {
-  const of = (key: keyof PageRequests) => median(runs.map((run) => run.requests[key]));
-  return { total: of("total"), app: of("app"), transferBytes: of("transferBytes") };
+/** The median of each field over the runs. */
+function medians<T extends object>(runs: T[]): T {
+  const keys = Object.keys(runs[0]!) as (keyof T & string)[];
+  return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key] as number))])) as T;
 }
 
 export async function measureLighthouse(options: LighthouseOptions = {}): Promise<LighthouseRow[]> {
@@ -195,8 +184,8 @@ export async function measureLighthouse(options: LighthouseOptions = {}): Promis
           tallyOff,
           difference: tallyOn - tallyOff,
           runs,
-          metrics: { on: medianMetrics(on), off: medianMetrics(off) },
-          requests: { on: medianRequests(on), off: medianRequests(off) },
+          metrics: { on: medians(on.map((m) => m.metrics)), off: medians(off.map((m) => m.metrics)) },
+          requests: { on: medians(on.map((m) => m.requests)), off: medians(off.map((m) => m.requests)) },
         });
       }
     }

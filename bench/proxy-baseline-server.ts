@@ -4,12 +4,9 @@
 // session, no framework.
 import { createServer } from "node:http";
 import pg from "pg";
+import { needEnv } from "./child";
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this server is started by bench/proxy-baseline.ts`);
-  return value;
-}
+const need = (name: string) => needEnv(name, "bench/proxy-baseline.ts");
 
 const pool = new pg.Pool({ connectionString: need("DATABASE_URL"), max: Number(need("BASELINE_POOL_SIZE")) });
 

@@ -9,6 +9,8 @@
 import { writeFile } from "node:fs/promises";
 import pg from "pg";
 import { signAppProxyUrl } from "../test/mocks/shopify/sign-app-proxy-url";
+import { libraryAppProxyCheck } from "../test/support/library-app-proxy-check";
+import { needEnv, runChild } from "./child";
 
 export interface Timing {
   wallMs: number;
@@ -43,11 +45,7 @@ export interface ProfileResult {
 const ANSWERS = 500;
 const WARM_UP = 300;
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this module is started by bench/proxy-profile.ts`);
-  return value;
-}
+const need = (name: string) => needEnv(name, "bench/proxy-profile.ts");
 
 type Sent = { name?: string; text: string; values: unknown[]; wallMs: number };
 const sent: Sent[] = [];
@@ -88,16 +86,7 @@ async function main(): Promise<void> {
   const secret = need("SHOPIFY_API_SECRET");
   const { proxyAnswers } = await import("~/services/storefront-answer.server");
   const { identifyProxyCaller } = await import("~/proxy.server");
-  await import("@shopify/shopify-api/adapters/node");
-  const { shopifyApi, ApiVersion, LogSeverity } = await import("@shopify/shopify-api");
-  const library = shopifyApi({
-    apiKey: need("SHOPIFY_API_KEY"),
-    apiSecretKey: secret,
-    apiVersion: ApiVersion.October26,
-    hostName: "app.invalid",
-    isEmbeddedApp: true,
-    logger: { level: LogSeverity.Error },
-  });
+  const libraryValidates = libraryAppProxyCheck(secret);
 
   // Signed just before each use: the app allows 90 s of clock skew.
   const queries = (count: number) =>
@@ -126,9 +115,7 @@ async function main(): Promise<void> {
 
   batch = queries(ANSWERS);
   const signature = await timed(ANSWERS, async (i) => identifyProxyCaller(batch[i]!));
-  const libraryCheck = await timed(ANSWERS, (i) =>
-    library.utils.validateHmac(new URLSearchParams(batch[i]!), { signator: "appProxy" }),
-  );
+  const libraryCheck = await timed(ANSWERS, (i) => libraryValidates(new URLSearchParams(batch[i]!)));
 
   const byText = new Map<string, { name?: string; count: number; wallMs: number; values: unknown[] }>();
   for (const statement of sent) {
@@ -188,14 +175,8 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    const { pgPool, prisma } = await import("~/db.server");
-    await prisma.$disconnect();
-    await pgPool.end().catch(() => {});
-    process.exit();
-  });
+runChild(main, async () => {
+  // Ends the shared pool too (app/db.server.ts).
+  const { prisma } = await import("~/db.server");
+  await prisma.$disconnect();
+});

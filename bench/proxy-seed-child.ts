@@ -8,6 +8,7 @@ import { closeSyncQueue } from "~/jobs/sync-queue.server";
 import { saveReward } from "~/models/reward.server";
 import { saveTierProgram } from "~/models/tier-program.server";
 import { tierProgramInput } from "./tiers-seed";
+import { needEnv, runChild } from "./child";
 
 // One of each kind at costs the seeded balances (3 to 7,002 points) straddle,
 // and a disabled one the storefront must not offer. The shape of
@@ -28,8 +29,7 @@ const REWARDS = [
 ];
 
 async function main(): Promise<void> {
-  const shop = process.env.PROXY_SHOP;
-  if (!shop) throw new Error("PROXY_SHOP is not set: this module is started by bench/proxy-seed.ts");
+  const shop = needEnv("PROXY_SHOP", "bench/proxy-seed.ts");
   const saved = await saveTierProgram(shop, tierProgramInput());
   if (!saved.ok) throw new Error(`the tier program was refused: ${JSON.stringify(saved.fieldErrors)}`);
   for (const reward of REWARDS) {
@@ -38,14 +38,8 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    // saveTierProgram queued a Shopify sync; the benchmark runs no worker to take it.
-    await closeSyncQueue();
-    await prisma.$disconnect();
-    process.exit();
-  });
+runChild(main, async () => {
+  // saveTierProgram queued a Shopify sync; the benchmark runs no worker to take it.
+  await closeSyncQueue();
+  await prisma.$disconnect();
+});

@@ -11,7 +11,7 @@ import { checkAnswers, type AnswerCheck } from "./proxy-answers";
 import { profileProxy } from "./proxy-profile";
 import type { ProfileResult } from "./proxy-profile-child";
 import { seedProxyShop, type ProxyShop } from "./proxy-seed";
-import { sweepProxy, SWEEP_SECONDS, type SweepRow } from "./proxy-sweep";
+import { sweepProxy, SWEEP_CONNECTIONS, SWEEP_SECONDS, type SweepRow } from "./proxy-sweep";
 import { ProxyUrls } from "./proxy-urls";
 
 export interface ProxyPhase {
@@ -144,7 +144,7 @@ export async function runProxy(
     const tally = await measure(app, tallyServer, urls, config);
     log(`storefront: the baseline server, the same…`);
     const base = await measure(app, baselineServer, urls, config);
-    log(`storefront: both servers at 8, 16, 32 and 64 connections, ${SWEEP_SECONDS} s each…`);
+    log(`storefront: both servers at ${SWEEP_CONNECTIONS.join(", ")} connections, ${SWEEP_SECONDS} s each…`);
     const sweep = await sweepProxy({ tally: tallyServer.baseUrl, baseline: baselineServer.baseUrl }, urls);
     log("storefront: counting the app's transactions per answer…");
     const perRequest = await transactionsPerRequest(app, urls, ALONE_REQUESTS);

@@ -277,7 +277,7 @@ function weightLines(w: WidgetWeight, requestsAssertedBy: string[], lighthouse: 
   ];
 }
 
-/** "guest: +3 requests, 0 to the app; member: +4, 1 to the app", from the product pages. */
+/** "product page, guest: 3 added, 0 to the app; …", one part per page measured. */
 function requestSummary(rows: LighthouseRow[]): string {
   return rows
     .map(({ page, requests: { on, off } }) => `${page}: ${on.total - off.total} added, ${on.app} to the app`)

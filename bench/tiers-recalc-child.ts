@@ -10,6 +10,7 @@ import { closeSyncQueue } from "~/jobs/sync-queue.server";
 import { saveTierProgram } from "~/models/tier-program.server";
 import { recalculateTiers } from "~/models/tier-recalculation.server";
 import { tierProgramInput } from "./tiers-seed";
+import { needEnv, runChild } from "./child";
 
 export interface RecalcRun {
   members: number;
@@ -24,11 +25,7 @@ export interface RecalcChildResult {
   nothingMoves: RecalcRun;
 }
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this module is started by bench/tiers.ts`);
-  return value;
-}
+const need = (name: string) => needEnv(name, "bench/tiers.ts");
 
 async function save(shop: string): Promise<void> {
   const saved = await saveTierProgram(shop, tierProgramInput());
@@ -72,15 +69,8 @@ async function main(): Promise<void> {
   await writeFile(need("TIERS_RESULT"), JSON.stringify(result));
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    // saveTierProgram queued a Shopify sync; nobody consumes it here.
-    await closeSyncQueue();
-    await prisma.$disconnect();
-    // Something of BullMQ's or the pool's keeps the loop alive after closing.
-    process.exit();
-  });
+runChild(main, async () => {
+  // saveTierProgram queued a Shopify sync; nobody consumes it here.
+  await closeSyncQueue();
+  await prisma.$disconnect();
+});

@@ -19,6 +19,7 @@ import type { ShopifyStandIn } from "../test/mocks/shopify/stand-in";
 import { writeDirectly, type DirectWrite } from "./tiers-direct";
 import { clearMarks, seedMembers, TAG_PREFIX, TIERS, tierProgramInput } from "./tiers-seed";
 import { startStandIn, wrongInShopify, type Expected } from "./tiers-standin";
+import { needEnv, runChild } from "./child";
 
 export interface IncrementalResult {
   members: number;
@@ -45,11 +46,7 @@ export interface FlushResult {
 // members a tighter poll takes a good part of a core from the app it times.
 const POLL_MS = 250;
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this module is started by bench/tiers.ts`);
-  return value;
-}
+const need = (name: string) => needEnv(name, "bench/tiers.ts");
 
 const pool = new pg.Pool({ connectionString: need("DATABASE_URL"), max: 2 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -323,14 +320,7 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await pool.end();
-    await prisma.$disconnect();
-    // msw and BullMQ's closed connections can leave handles behind.
-    process.exit();
-  });
+runChild(main, async () => {
+  await pool.end();
+  await prisma.$disconnect();
+});

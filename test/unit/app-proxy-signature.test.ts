@@ -1,30 +1,11 @@
-import "@shopify/shopify-api/adapters/node";
-import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkAppProxySignature } from "~/domain/app-proxy-signature";
 import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
+import { libraryAppProxyCheck } from "#test/support/library-app-proxy-check";
 
 const secret = "shpss_unit_secret";
 const now = 1_795_000_000;
-
-// The library's own check, one instance per secret.
-const libraries = new Map<string, ReturnType<typeof shopifyApi>>();
-function library(apiSecretKey: string) {
-  let api = libraries.get(apiSecretKey);
-  if (!api) {
-    api = shopifyApi({
-      apiKey: "unit-key",
-      apiSecretKey,
-      apiVersion: ApiVersion.October26,
-      hostName: "tally.test",
-      isEmbeddedApp: true,
-      logger: { level: LogSeverity.Error },
-    });
-    libraries.set(apiSecretKey, api);
-  }
-  return api;
-}
 
 function signed(
   options: { timestamp?: number; extra?: Record<string, string | string[]>; id?: string } = {},
@@ -47,7 +28,7 @@ async function libraryAccepts(search: string, apiSecretKey = secret): Promise<bo
   const realNow = Date.now;
   Date.now = () => now * 1000;
   try {
-    return await library(apiSecretKey).utils.validateHmac(params, { signator: "appProxy" });
+    return await libraryAppProxyCheck(apiSecretKey)(params);
   } catch {
     return false; // the library throws for a missing signature, a bad timestamp or a repeated key
   } finally {

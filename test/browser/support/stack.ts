@@ -2,6 +2,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { closeSyncQueue } from "~/jobs/sync-queue.server";
 import type { ShopifyStandIn } from "#test/mocks/shopify/stand-in";
+import { isAppProxyPath } from "#test/mocks/storefront/proxy";
 import { startStorefrontPreview, type StorefrontPreview } from "#test/mocks/storefront/server";
 import { standInDuringFile } from "#test/support/stand-in";
 import { serveAppBuild, type ServedApp } from "./app";
@@ -70,7 +71,7 @@ export function recordProxyRequests(page: Page): string[] {
   const seen: string[] = [];
   page.on("request", (request) => {
     const { pathname } = new URL(request.url());
-    if (/^(\/[a-z]{2})?\/apps\/tally(\/|$)/.test(pathname)) seen.push(`${request.method()} ${pathname}`);
+    if (isAppProxyPath(pathname)) seen.push(`${request.method()} ${pathname}`);
   });
   return seen;
 }

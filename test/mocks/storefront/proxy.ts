@@ -10,6 +10,13 @@ import { signAppProxyUrl } from "../shopify/sign-app-proxy-url";
 
 export const PROXY_PREFIX = "/apps/tally";
 
+const PROXY_PATH = new RegExp(`^(/[a-z]{2})?${PROXY_PREFIX}(/|$)`);
+
+/** Whether a storefront path goes to the app proxy: /apps/tally/…, under a locale prefix (/fr) or not. */
+export function isAppProxyPath(pathname: string): boolean {
+  return PROXY_PATH.test(pathname);
+}
+
 export interface ProxyOptions {
   shop: string;
   appUrl: string;
