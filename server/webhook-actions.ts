@@ -37,8 +37,7 @@ export function webhookActions(build: ServerBuild, appUrl: string) {
 
 type Action = NonNullable<ServerBuild["routes"][string]["module"]["action"]>;
 
-/** Calls a route's action or loader as Remix would, for a resource route. */
-export async function callAction(action: Action, request: Request): Promise<Response> {
+async function callAction(action: Action, request: Request): Promise<Response> {
   try {
     const result = await action({ request, params: {}, context: {} });
     return result instanceof Response ? result : Response.json(result);
@@ -49,7 +48,7 @@ export async function callAction(action: Action, request: Request): Promise<Resp
   }
 }
 
-export async function send(res: ExpressResponse, response: Response): Promise<void> {
+async function send(res: ExpressResponse, response: Response): Promise<void> {
   res.status(response.status);
   response.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
