@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 
 // Tiers named by what they touch: unit tests do no I/O; integration tests
 // run against real PostgreSQL (a database created for the run) and Redis;
-// browser tests add the app's production build, the storefront preview and
+// server tests start the production server (`npm start`) in a child process
+// against the app's build; browser tests add the storefront preview and
 // Chromium (test/browser/README.md).
 export default defineConfig({
   plugins: [tsconfigPaths()],
@@ -26,6 +27,18 @@ export default defineConfig({
           setupFiles: ["test/setup/integration-env.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "server",
+          include: ["test/server/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/global-setup.ts", "test/setup/server-global-setup.ts"],
+          setupFiles: ["test/setup/integration-env.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
