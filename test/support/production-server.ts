@@ -92,7 +92,7 @@ export async function startProductionServer(
 
 const EXIT_WITH_PARENT = `process.stdin.on("end", () => process.exit(1)).on("error", () => process.exit(1)).resume(); process.stdin.unref();`;
 
-function serverEnv(port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+function serverEnv(port: number, extra: Record<string, string>): Record<string, string> {
   const inherited = [
     "PATH",
     "HOME",
@@ -105,7 +105,7 @@ function serverEnv(port: number, extra: Record<string, string>): NodeJS.ProcessE
     "SHOPIFY_APP_URL",
     "SCOPES",
   ];
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string> = {};
   for (const name of inherited) if (process.env[name] !== undefined) env[name] = process.env[name];
   return {
     ...env,
