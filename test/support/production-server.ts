@@ -92,7 +92,7 @@ export async function startProductionServer(
 
 const EXIT_WITH_PARENT = `process.stdin.on("end", () => process.exit(1)).on("error", () => process.exit(1)).resume(); process.stdin.unref();`;
 
-function serverEnv(port: number, extra: Record<string, string>): Record<string, string> {
+function serverEnv(port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = [
     "PATH",
     "HOME",
@@ -115,7 +115,7 @@ function serverEnv(port: number, extra: Record<string, string>): Record<string, 
     PORT: String(port),
     RECONCILE_EVERY_MINUTES: "0",
     ...extra,
-  };
+  } as NodeJS.ProcessEnv;
 }
 
 async function waitForHealth(url: string, exited: Promise<void>): Promise<void> {
