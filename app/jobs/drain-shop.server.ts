@@ -1,14 +1,9 @@
 // Consumer of the "webhooks" queue (producer: app/jobs/webhook-queue.server.ts).
-import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
-import type { NewCustomer } from "~/domain/customer-payload";
-import type { Refund } from "~/domain/refund-payload";
-import { recordCancellation, recordRefund } from "~/models/order-points.server";
-import { answerDataRequest, redactCustomer, redactShop } from "~/models/compliance.server";
 import { describeError, isRefusedByDatabase } from "~/models/database-errors.server";
 import { awardOrders, pendingOrderDeliveries, type Settlement } from "~/models/earning.server";
 import { claimNextPending, settleDelivery, type ClaimedDelivery } from "~/models/webhook-delivery.server";
 import { hasTierProgram } from "~/models/tier-dirty.server";
-import { welcomeMember } from "~/models/welcome.server";
+import { topicEntryOf } from "~/webhook-topics.server";
 import { requestTierRecalculation } from "./tier-queue.server";
 
 const BATCH = 500;
@@ -81,20 +76,9 @@ async function failDelivery(shop: string, id: bigint, error: unknown): Promise<v
 }
 
 function settle(delivery: ClaimedDelivery): Promise<Settlement> {
-  switch (delivery.topic) {
-    case "REFUNDS_CREATE":
-      return recordRefund(delivery.shop, delivery.payload as unknown as Refund);
-    case "ORDERS_CANCELLED":
-      return recordCancellation(delivery.shop, delivery.subjectGid!);
-    case "CUSTOMERS_CREATE":
-      return welcomeMember(delivery.shop, delivery.payload as unknown as NewCustomer);
-    case "CUSTOMERS_DATA_REQUEST":
-      return answerDataRequest(delivery.shop, delivery.payload as unknown as CustomerPrivacyRequest);
-    case "CUSTOMERS_REDACT":
-      return redactCustomer(delivery.shop, delivery.payload as unknown as CustomerPrivacyRequest);
-    case "SHOP_REDACT":
-      return redactShop(delivery.shop);
-    default:
-      return Promise.resolve({ status: "REJECTED", outcome: `no processor for ${delivery.topic}` });
+  const processing = topicEntryOf(delivery.topic)?.processing;
+  if (processing?.kind !== "queued") {
+    return Promise.resolve({ status: "REJECTED", outcome: `no processor for ${delivery.topic}` });
   }
+  return processing.run(delivery.shop, delivery.payload, delivery.subjectGid);
 }

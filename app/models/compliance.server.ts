@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import type { CustomerPrivacyRequest } from "~/domain/compliance-payload";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Settlement } from "./earning.server";
+import { ERASED_OUTCOME, recordErasure } from "./erasure.server";
 
 // The ledger's append-only trigger refuses DELETE unless the transaction
 // declares itself a compliance erasure (prisma/migrations, init).
@@ -57,25 +58,44 @@ export async function answerDataRequest(shop: string, request: CustomerPrivacyRe
 
 /**
  * customers/redact: erase the member, their ledger entries, their data
- * exports, and the customer's id and payload from stored deliveries.
+ * exports, and the customer's id and payload from stored deliveries, and
+ * leave tombstones (hashes of the customer's and orders' GIDs) so that no
+ * late delivery, reconciliation or customers/create brings any of it back.
  */
 export async function redactCustomer(shop: string, request: CustomerPrivacyRequest): Promise<Settlement> {
   const { customerGid } = request;
   const erased = await prisma.$transaction(async (tx) => {
     await allowErasure(tx);
     const members = await tx.member.deleteMany({ where: { shop, customerGid } });
-    const orders = await tx.orderPoints.findMany({
-      where: { shop, customerGid },
-      select: { orderGid: true },
-    });
-    await tx.orderRefund.deleteMany({ where: { shop, orderGid: { in: orders.map((o) => o.orderGid) } } });
+    const known = await tx.orderPoints.findMany({ where: { shop, customerGid }, select: { orderGid: true } });
+    const orderGids = [...new Set([...known.map((o) => o.orderGid), ...request.orderGids])];
+    await recordErasure(tx, shop, [customerGid, ...orderGids]);
+    await tx.orderRefund.deleteMany({ where: { shop, orderGid: { in: orderGids } } });
+    await tx.orderPoints.deleteMany({ where: { shop, orderGid: { in: orderGids } } });
     await tx.orderPoints.deleteMany({ where: { shop, customerGid } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
+    // Deliveries about the customer or their orders (a refund names only the
+    // order) keep their row for the log, but nothing of the customer; those
+    // still waiting are settled here, so they never post.
     await tx.$executeRaw`
-      UPDATE "WebhookDelivery" SET "payload" = NULL, "customerGid" = NULL, "subjectGid" = NULL
-      WHERE "shop" = ${shop} AND "customerGid" = ${customerGid}`;
+      UPDATE "WebhookDelivery" AS w
+      SET "payload" = NULL, "customerGid" = NULL, "subjectGid" = NULL,
+          "status" = CASE WHEN v.waiting THEN 'IGNORED'::"DeliveryStatus" ELSE w."status" END,
+          "outcome" = CASE WHEN v.waiting THEN ${ERASED_OUTCOME} ELSE w."outcome" END,
+          "processedAt" = CASE WHEN v.waiting THEN now() ELSE w."processedAt" END
+      FROM (SELECT "id", "status" = 'PENDING' AND "topic" <> 'CUSTOMERS_REDACT' AS waiting
+            FROM "WebhookDelivery"
+            WHERE "shop" = ${shop}
+              AND ("customerGid" = ${customerGid} OR "subjectGid" = ANY(${[customerGid, ...orderGids]}::text[]))
+           ) AS v
+      WHERE w."id" = v."id"`;
     await tx.auditLog.create({
-      data: { shop, action: "compliance.customers_redact", subject: customerGid },
+      data: {
+        shop,
+        action: "compliance.customers_redact",
+        subject: customerGid,
+        details: { orders: orderGids.length },
+      },
     });
     return members.count;
   });

@@ -74,3 +74,8 @@ export async function markUninstalled(shop: string): Promise<void> {
   forgetCachedSessions(shop);
   forgetShopParts(shop);
 }
+
+/** Whether the shop ever installed Tally (its row stays after uninstall, until shop/redact). */
+export async function wasEverInstalled(shop: string): Promise<boolean> {
+  return (await prisma.shop.count({ where: { domain: shop } })) > 0;
+}

@@ -4,6 +4,8 @@ import type { OrderFacts } from "~/domain/order";
 import { ONE, type Decimal } from "~/domain/points";
 import { releaseDate } from "~/domain/reversal";
 import type { Prisma } from "~/generated/prisma/client";
+import { prisma } from "~/db.server";
+import { ERASED_OUTCOME, erasedAmong } from "./erasure.server";
 import { earnMultipliers } from "./multiplier.server";
 import { recoverOwed, settleReversals } from "./order-points.server";
 
@@ -87,7 +89,10 @@ export async function prepareEarnings(
   now: Date = new Date(),
 ): Promise<PreparedEarnings> {
   const customers = reports.flatMap((r) => (r.order.customerGid ? [r.order.customerGid] : []));
-  const multipliers = await earnMultipliers(shop, [...new Set(customers)]);
+  const [multipliers, erased] = await Promise.all([
+    earnMultipliers(shop, [...new Set(customers)]),
+    erasedAmong(prisma, shop, [...customers, ...reports.map((r) => r.order.orderGid)]),
+  ]);
   const releaseAt = releaseDate(now, rules.pendingDays);
 
   // The first report of an order is the one that may earn; the others see its outcome.
@@ -101,6 +106,10 @@ export async function prepareEarnings(
       continue;
     }
     first.add(orderGid);
+    if (erased.has(orderGid) || (report.order.customerGid && erased.has(report.order.customerGid))) {
+      decisions.push({ kind: "skipped", status: "IGNORED", reason: ERASED_OUTCOME });
+      continue;
+    }
     decisions.push(decide(report, rules, multipliers, releaseAt));
   }
   const earnings = decisions.filter((d): d is Earning => !("kind" in d));

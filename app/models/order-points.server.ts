@@ -3,6 +3,7 @@ import type { Refund } from "~/domain/refund-payload";
 import { eligibleRefund, splitReversal, targetReversal, type EarnSnapshot } from "~/domain/reversal";
 import type { OrderPoints, Prisma } from "~/generated/prisma/client";
 import type { Settlement } from "./earning.server";
+import { ERASED_OUTCOME, erasedAmong } from "./erasure.server";
 import { postEntry } from "./ledger.server";
 
 type Tx = Prisma.TransactionClient;
@@ -102,6 +103,9 @@ export async function settleReversals(
 /** refunds/create: remember the refund once, and take back its share if the order has earned. */
 export async function recordRefund(shop: string, refund: Refund): Promise<Settlement> {
   return prisma.$transaction(async (tx) => {
+    if ((await erasedAmong(tx, shop, [refund.orderGid])).size > 0) {
+      return { status: "IGNORED" as const, outcome: ERASED_OUTCOME };
+    }
     const inserted = await tx.$executeRaw`
       INSERT INTO "OrderRefund" ("shop", "refundGid", "orderGid", "refund")
       VALUES (${shop}, ${refund.refundGid}, ${refund.orderGid}, ${JSON.stringify(refund)}::jsonb)
@@ -116,6 +120,9 @@ export async function recordRefund(shop: string, refund: Refund): Promise<Settle
 /** orders/cancelled: take back whatever the order still holds; an order cancelled before it earned never will. */
 export async function recordCancellation(shop: string, orderGid: string): Promise<Settlement> {
   return prisma.$transaction(async (tx) => {
+    if ((await erasedAmong(tx, shop, [orderGid])).size > 0) {
+      return { status: "IGNORED" as const, outcome: ERASED_OUTCOME };
+    }
     const order = (await lockOrders(tx, shop, [orderGid])).get(orderGid)!;
     if (order.cancelled) return { status: "PROCESSED" as const, outcome: "order already cancelled" };
     await tx.orderPoints.update({ where: { shop_orderGid: { shop, orderGid } }, data: { cancelled: true } });

@@ -9,6 +9,7 @@ import {
 import type { AdminClient } from "~/services/admin-client.server";
 import { fetchOrder, MAX_REFUND_LINES, ordersUpdatedSince } from "~/services/recent-orders.server";
 import { backfillOrders } from "./backfill.server";
+import { erasedAmong } from "./erasure.server";
 import { recordCancellation, recordRefund } from "./order-points.server";
 import { rulesFrom } from "./program.server";
 
@@ -112,6 +113,12 @@ interface Gaps {
  * gets a second chance here.
  */
 async function findGaps(shop: string, rules: EarningRules, page: GqlOrderSummary[]): Promise<Gaps> {
+  // Orders of erased customers are not read back: that would bring them back.
+  const erased = await erasedAmong(prisma, shop, [
+    ...page.map((o) => o.id),
+    ...page.map((o) => o.customer?.id ?? null),
+  ]);
+  page = page.filter((o) => !erased.has(o.id) && !(o.customer && erased.has(o.customer.id)));
   const gids = page.map((o) => o.id);
   const [known, delivered, refunds] = await Promise.all([
     prisma.orderPoints.findMany({

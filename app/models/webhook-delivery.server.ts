@@ -1,5 +1,6 @@
 import { prisma } from "~/db.server";
 import type { DeliveryStatus } from "~/generated/prisma/client";
+import { ERASED_OUTCOME } from "./erasure.server";
 
 export interface NewDelivery {
   shop: string;
@@ -13,6 +14,12 @@ export interface NewDelivery {
   payload?: unknown;
   status: DeliveryStatus;
   outcome?: string | null;
+  /**
+   * The delivery brings a customer's data (an order, a refund, a new
+   * customer): if its customer or order was erased, it is kept as an
+   * IGNORED row with nothing of theirs (app/models/erasure.server.ts).
+   */
+  guardErased?: boolean;
 }
 
 export interface RecordedDelivery {
@@ -100,8 +107,12 @@ function insertDeliveries(rows: Array<NewDelivery & { count: number }>): Promise
       ("shop", "webhookId", "topic", "eventId", "triggeredAt", "apiVersion", "subjectGid",
        "customerGid", "payload", "status", "outcome", "attempts", "processedAt")
     SELECT t.shop, t.webhook_id, t.topic, t.event_id, t.triggered_at::timestamp(3), t.api_version,
-           t.subject_gid, t.customer_gid, t.payload::jsonb, t.status::"DeliveryStatus", t.outcome,
-           t.attempts, CASE WHEN t.status = 'PENDING' THEN NULL ELSE now() END
+           CASE WHEN e.erased THEN NULL ELSE t.subject_gid END,
+           CASE WHEN e.erased THEN NULL ELSE t.customer_gid END,
+           CASE WHEN e.erased THEN NULL ELSE t.payload::jsonb END,
+           CASE WHEN e.erased THEN 'IGNORED' ELSE t.status END::"DeliveryStatus",
+           CASE WHEN e.erased THEN ${ERASED_OUTCOME} ELSE t.outcome END,
+           t.attempts, CASE WHEN t.status = 'PENDING' AND NOT e.erased THEN NULL ELSE now() END
     FROM unnest(
       ${column((r) => r.shop)}::text[], ${column((r) => r.webhookId)}::text[],
       ${column((r) => r.topic)}::text[], ${column((r) => r.eventId ?? null)}::text[],
@@ -109,9 +120,11 @@ function insertDeliveries(rows: Array<NewDelivery & { count: number }>): Promise
       ${column((r) => r.subjectGid ?? null)}::text[], ${column((r) => r.customerGid ?? null)}::text[],
       ${column((r) => (r.payload === undefined ? null : JSON.stringify(r.payload)))}::text[],
       ${column((r) => r.status)}::text[], ${column((r) => r.outcome ?? null)}::text[],
-      ${column((r) => r.count)}::int[]
+      ${column((r) => r.count)}::int[], ${column((r) => r.guardErased ?? false)}::boolean[]
     ) AS t(shop, webhook_id, topic, event_id, triggered_at, api_version, subject_gid, customer_gid,
-           payload, status, outcome, attempts)
+           payload, status, outcome, attempts, guard),
+    LATERAL (SELECT t.guard AND (tally_erased(t.shop, t.customer_gid) OR tally_erased(t.shop, t.subject_gid))
+             AS erased) AS e
     ON CONFLICT ("shop", "webhookId")
       DO UPDATE SET "attempts" = "WebhookDelivery"."attempts" + EXCLUDED."attempts"
     RETURNING "id", "shop", "webhookId", "status"`;
@@ -159,4 +172,24 @@ export async function settleDelivery(
     where: { id, status: "PENDING" },
     data: { status, outcome, processedAt: new Date() },
   });
+}
+
+/** The outcome of a delivery for a shop that never installed Tally. */
+export const NEVER_INSTALLED_OUTCOME = "shop never installed Tally";
+
+// Anybody holding one validly signed body can send it for any number of
+// made-up shops with made-up webhook ids. Rows for shops that never
+// installed are kept for support up to this many a day, all such shops
+// together; past it they are only counted in the log.
+const NEVER_INSTALLED_ROWS_PER_DAY = 1_000;
+
+/** Whether another delivery row for a shop that never installed may be written today. */
+export async function roomForStrangerDelivery(): Promise<boolean> {
+  const [{ count }] = await prisma.$queryRaw<[{ count: number }]>`
+    SELECT count(*)::int AS count FROM (
+      SELECT 1 FROM "WebhookDelivery"
+      WHERE "status" = 'IGNORED' AND "receivedAt" > now() - interval '1 day'
+        AND "outcome" = ${NEVER_INSTALLED_OUTCOME}
+      LIMIT ${NEVER_INSTALLED_ROWS_PER_DAY}) AS recent`;
+  return count < NEVER_INSTALLED_ROWS_PER_DAY;
 }

@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import type { NewCustomer } from "~/domain/customer-payload";
 import type { Settlement } from "./earning.server";
+import { ERASED_OUTCOME, erasedAmong } from "./erasure.server";
 import { postEntry } from "./ledger.server";
 
 /**
@@ -11,6 +12,9 @@ import { postEntry } from "./ledger.server";
  */
 export async function welcomeMember(shop: string, customer: NewCustomer): Promise<Settlement> {
   return prisma.$transaction(async (tx) => {
+    if ((await erasedAmong(tx, shop, [customer.customerGid])).size > 0) {
+      return { status: "IGNORED" as const, outcome: ERASED_OUTCOME };
+    }
     const member = await tx.member.upsert({
       where: { shop_customerGid: { shop, customerGid: customer.customerGid } },
       create: { shop, ...customer },

@@ -21,7 +21,14 @@ export interface OrderSpec {
   taxesIncluded?: boolean;
   test?: boolean;
   updatedAt?: string;
+  /** Set for the orders/cancelled body: Shopify's says when. */
+  cancelledAt?: string;
+  /** The orders/fulfilled body: every line shipped. */
+  fulfilled?: boolean;
 }
+
+/** When the factory's cancelled orders were cancelled. */
+export const CANCELLED_AT = "2026-11-21T10:00:00-05:00";
 
 const bag = (amount: string, currency: string) => ({
   shop_money: { amount, currency_code: currency },
@@ -78,6 +85,8 @@ export function orderPayload(spec: OrderSpec) {
     presentment_currency: currency,
     taxes_included: taxesIncluded,
     financial_status: "paid",
+    cancelled_at: spec.cancelledAt ?? null,
+    fulfillment_status: spec.fulfilled ? "fulfilled" : null,
     updated_at: spec.updatedAt ?? "2026-11-20T10:00:00-05:00",
     subtotal_price: subtotal,
     subtotal_price_set: bag(subtotal, currency),

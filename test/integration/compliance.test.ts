@@ -76,7 +76,7 @@ describe("customers/data_request", () => {
       shop,
       topic: "customers/data_request",
       webhookId: "dr-bad",
-      body: { shop_domain: shop },
+      body: { shop_id: 1, shop_domain: shop },
     });
 
     const row = await prisma.webhookDelivery.findUniqueOrThrow({
@@ -131,7 +131,12 @@ describe("shop/redact", () => {
     const neighbour = await installedShop();
     await memberWithHistory(shop, 501);
     await memberWithHistory(neighbour, 501);
-    await deliver({ shop, topic: "app/uninstalled", webhookId: "bye", body: { id: 1, domain: shop } });
+    await deliver({
+      shop,
+      topic: "app/uninstalled",
+      webhookId: "bye",
+      body: { id: 1, myshopify_domain: shop, domain: shop },
+    });
 
     await deliver({ shop, topic: "shop/redact", webhookId: "wipe", body: { shop_id: 1, shop_domain: shop } });
 
@@ -179,7 +184,7 @@ describe("app/uninstalled", () => {
       shop,
       topic: "app/uninstalled",
       webhookId: "u",
-      body: { id: 1, domain: shop },
+      body: { id: 1, myshopify_domain: shop, domain: shop },
     });
 
     expect(response.status).toBe(200);

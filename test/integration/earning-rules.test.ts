@@ -24,7 +24,8 @@ async function earnedBy(
   spec: Parameters<typeof orderPayload>[0],
 ) {
   const webhookId = `${topic}-${spec.orderId}`;
-  await deliver({ shop, topic, webhookId, body: orderPayload(spec) });
+  const body = orderPayload({ ...spec, fulfilled: topic === "orders/fulfilled" });
+  await deliver({ shop, topic, webhookId, body });
   const delivery = await settledDelivery(shop, webhookId);
   const entry = await prisma.ledgerEntry.findFirst({
     where: { shop, source: `gid://shopify/Order/${spec.orderId}` },

@@ -11,7 +11,7 @@ import { prisma } from "~/db.server";
 import { drainShop } from "~/jobs/drain-shop.server";
 import { postEntry } from "~/models/ledger.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
-import { orderPayload } from "#test/factories/order";
+import { CANCELLED_AT, orderPayload } from "#test/factories/order";
 import { refundPayload } from "#test/factories/refund";
 import { installedShop } from "#test/support/shops";
 import { waitFor } from "#test/support/wait";
@@ -97,7 +97,7 @@ function deliveries(history: History, orderIdBase: number) {
     if (order.cancelled) {
       list.push({
         topic: "orders/cancelled",
-        body: orderPayload({ orderId, customerId, lines }),
+        body: orderPayload({ orderId, customerId, lines, cancelledAt: CANCELLED_AT }),
         webhookId: `cancel-${o}`,
       });
     }

@@ -3,7 +3,7 @@ import { prisma } from "~/db.server";
 import { runDaily } from "~/jobs/run-daily.server";
 import { releaseDuePoints } from "~/models/pending-release.server";
 import { customerAnswer } from "~/services/storefront-answer.server";
-import { orderPayload } from "#test/factories/order";
+import { CANCELLED_AT, orderPayload } from "#test/factories/order";
 import { refundPayload, type RefundSpec } from "#test/factories/refund";
 import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
 import { installedShop } from "#test/support/shops";
@@ -120,7 +120,11 @@ describe("pending points", () => {
     const orderId = nextId++;
     await paid(shop, orderId);
 
-    await send(shop, "orders/cancelled", orderPayload({ orderId, customerId: CUSTOMER }));
+    await send(
+      shop,
+      "orders/cancelled",
+      orderPayload({ orderId, customerId: CUSTOMER, cancelledAt: CANCELLED_AT }),
+    );
     await releaseDuePoints(new Date(Date.now() + 8 * DAY));
 
     const { points, pendingPoints, entries } = await member(shop);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { postEntry } from "~/models/ledger.server";
 import { updateEarningRules } from "~/models/program.server";
-import { orderPayload, type OrderSpec } from "#test/factories/order";
+import { orderPayload, type OrderSpec, CANCELLED_AT } from "#test/factories/order";
 import { refundPayload, type RefundSpec } from "#test/factories/refund";
 import { earningRulesInput } from "#test/factories/rules";
 import { installedShop } from "#test/support/shops";
@@ -27,7 +27,7 @@ const paid = (shop: string, spec: Partial<OrderSpec> & { orderId: number }) =>
   send(shop, "orders/paid", orderPayload({ customerId: CUSTOMER, ...spec }));
 const refunded = (shop: string, spec: RefundSpec) => send(shop, "refunds/create", refundPayload(spec));
 const cancelled = (shop: string, orderId: number) =>
-  send(shop, "orders/cancelled", orderPayload({ orderId, customerId: CUSTOMER }));
+  send(shop, "orders/cancelled", orderPayload({ orderId, customerId: CUSTOMER, cancelledAt: CANCELLED_AT }));
 
 async function member(shop: string) {
   const row = await prisma.member.findUniqueOrThrow({

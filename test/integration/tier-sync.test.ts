@@ -6,7 +6,7 @@ import { runShopifySync } from "~/jobs/run-shopify-sync.server";
 import { SYNC_QUEUE } from "~/jobs/sync-queue.server";
 import { markAllForSync } from "~/models/shopify-sync.server";
 import { saveTierProgram } from "~/models/tier-program.server";
-import { orderPayload } from "#test/factories/order";
+import { CANCELLED_AT, orderPayload } from "#test/factories/order";
 import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import type { ShopifyStandIn } from "#test/mocks/shopify/stand-in";
 import { connectedShop, standInDuringFile } from "#test/support/stand-in";
@@ -32,7 +32,8 @@ let nextId = 7_700_000_000_000;
 const numericId = (gid: string) => Number(gid.split("/").pop());
 
 async function send(shop: string, topic: Topic, customerGid: string, price: string, orderId = nextId++) {
-  const body = orderPayload({ orderId, customerId: numericId(customerGid), lines: [{ price }] });
+  const cancelledAt = topic === "orders/cancelled" ? CANCELLED_AT : undefined;
+  const body = orderPayload({ orderId, customerId: numericId(customerGid), lines: [{ price }], cancelledAt });
   await deliver({ shop, topic, webhookId: `${topic}-${nextId++}`, body });
   return orderId;
 }
@@ -229,6 +230,7 @@ describe("writing tiers back to Shopify", () => {
       webhookId: `scopes-${nextId++}`,
       body: {
         id: 1,
+        shop_id: "gid://shopify/Shop/1",
         previous: ["read_orders"],
         current: ["read_orders", "write_customers"],
         updated_at: "2026-11-23T12:00:00Z",

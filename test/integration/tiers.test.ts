@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { previewTierProgram, saveTierProgram } from "~/models/tier-program.server";
 import { recalculateTiers } from "~/models/tier-recalculation.server";
-import { orderPayload } from "#test/factories/order";
+import { CANCELLED_AT, orderPayload } from "#test/factories/order";
 import { refundPayload } from "#test/factories/refund";
 import { tierInput, tierProgramInput } from "#test/factories/tiers";
 import { installedShop } from "#test/support/shops";
@@ -136,7 +136,11 @@ describe("VIP tiers", () => {
       refundPayload({ refundId: nextId++, orderId: refunded, lines: [{ subtotal: "40.00" }] }),
     );
     const cancelled = await paid(shop, 2, "500.00");
-    await send(shop, "orders/cancelled", orderPayload({ orderId: cancelled, customerId: 2 }));
+    await send(
+      shop,
+      "orders/cancelled",
+      orderPayload({ orderId: cancelled, customerId: 2, cancelledAt: CANCELLED_AT }),
+    );
     await paid(shop, 2, "10.00");
 
     await saveTierProgram(
