@@ -76,19 +76,18 @@ export async function redactCustomer(shop: string, request: CustomerPrivacyReque
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
     // Deliveries about the customer or their orders (a refund names only the
     // order) keep their row for the log, but nothing of the customer; those
-    // still waiting are settled here, so they never post.
+    // still waiting are settled here, so they never post. The erasure
+    // requests themselves keep the customer's id, as the audit log does: the
+    // merchant's record that it was done (and a second request still
+    // waiting needs its own).
     await tx.$executeRaw`
-      UPDATE "WebhookDelivery" AS w
+      UPDATE "WebhookDelivery"
       SET "payload" = NULL, "customerGid" = NULL, "subjectGid" = NULL,
-          "status" = CASE WHEN v.waiting THEN 'IGNORED'::"DeliveryStatus" ELSE w."status" END,
-          "outcome" = CASE WHEN v.waiting THEN ${ERASED_OUTCOME} ELSE w."outcome" END,
-          "processedAt" = CASE WHEN v.waiting THEN now() ELSE w."processedAt" END
-      FROM (SELECT "id", "status" = 'PENDING' AND "topic" <> 'CUSTOMERS_REDACT' AS waiting
-            FROM "WebhookDelivery"
-            WHERE "shop" = ${shop}
-              AND ("customerGid" = ${customerGid} OR "subjectGid" = ANY(${[customerGid, ...orderGids]}::text[]))
-           ) AS v
-      WHERE w."id" = v."id"`;
+          "status" = CASE WHEN "status" = 'PENDING' THEN 'IGNORED'::"DeliveryStatus" ELSE "status" END,
+          "outcome" = CASE WHEN "status" = 'PENDING' THEN ${ERASED_OUTCOME} ELSE "outcome" END,
+          "processedAt" = COALESCE("processedAt", now())
+      WHERE "shop" = ${shop} AND "topic" <> 'CUSTOMERS_REDACT'
+        AND ("customerGid" = ${customerGid} OR "subjectGid" = ANY(${[customerGid, ...orderGids]}::text[]))`;
     await tx.auditLog.create({
       data: {
         shop,

@@ -61,6 +61,16 @@ export function deliver(delivery: Delivery): Promise<Response> {
   return callRoute(ROUTES[delivery.topic], webhookRequest(delivery));
 }
 
+/**
+ * Sends a request to `route`'s action whatever its headers say: what
+ * somebody replaying a signed body under other headers can do.
+ */
+export function deliverTo(route: Topic, request: Request): Promise<Response> {
+  return callRoute(ROUTES[route], request);
+}
+
+export const WEBHOOK_ROUTES = Object.keys(ROUTES) as Topic[];
+
 let handDrained = 0;
 
 /**
