@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // Validated once at boot by both the web process (entry.server.tsx) and the
@@ -12,6 +13,15 @@ const EnvSchema = z.object({
   SHOPIFY_APP_URL: z.string().url(),
   SCOPES: z.string().min(1),
   PORT: z.coerce.number().int().positive().default(3000),
+  // Loopback unless told otherwise: a developer's machine does not expose the
+  // app to its network by accident; a container sets 0.0.0.0 (all interfaces).
+  HOST: z
+    .string()
+    .refine(
+      (host) => isIP(host) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(host),
+      "must be an IP address to listen on (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name",
+    )
+    .default("127.0.0.1"),
   // Lets tests and benchmarks run beside a live demo on one Redis.
   TALLY_QUEUE_PREFIX: z.string().min(1).default("tally"),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),

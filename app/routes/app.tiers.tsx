@@ -16,6 +16,7 @@ import {
   TierProgramFields,
   type TierFormValues,
 } from "~/components/tier-program-fields";
+import { readForm } from "~/form-body.server";
 import { getTierProgramForm, previewTierProgram, saveTierProgram } from "~/models/tier-program.server";
 import { authenticate } from "~/shopify.server";
 
@@ -54,7 +55,7 @@ const Submission = z.discriminatedUnion(
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const submission = Submission.safeParse(Object.fromEntries(await request.formData()));
+  const submission = Submission.safeParse(await readForm(request));
   if (!submission.success) {
     return { intent: null, ok: false as const, fieldErrors: { form: submission.error.issues[0]!.message } };
   }

@@ -1,11 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import express from "express";
+import { createTallyServer } from "../../../server/tally-server";
 
-// The app as production runs it (server/app.ts): the Remix build behind
-// Express, here in the calling process on a free port, so the Shopify
-// stand-in's msw interception (same process) answers its Admin API calls.
+// The app as production serves it (server/tally-server.ts, the factory
+// server/app.ts uses), here in the calling process on a free port, so the
+// Shopify stand-in's msw interception (same process) answers its Admin API calls.
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -16,11 +15,13 @@ export interface ServedApp {
 
 export async function serveAppBuild(): Promise<ServedApp> {
   const build = await import(/* @vite-ignore */ pathToFileURL(`${root}build/server/index.js`).href);
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/assets", express.static(`${root}build/client/assets`, { immutable: true, maxAge: "1y" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
-  const server = app.listen(0, "127.0.0.1");
+  const server = createTallyServer({
+    build,
+    assetsDir: `${root}build/client/assets`,
+    appUrl: process.env.SHOPIFY_APP_URL!,
+    mode: "production",
+  });
+  server.listen(0, "127.0.0.1");
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
