@@ -338,7 +338,7 @@ async function send(op: Op, a: Tenant, b: Tenant): Promise<{ answer: unknown; ca
         : [...(await formTiersOf(a.shop)), tierInput(`A extra ${nextWebhook++}`, "999")];
       const program = JSON.stringify(tierProgramInput(tiers));
       const version = (await prisma.tierProgram.findUnique({ where: { shop: a.shop } }))?.version ?? 0;
-      const fields =
+      const fields: Record<string, string> =
         op.kind === "admin-save"
           ? { intent: "save", program, version: String(version) }
           : { intent: "preview", program };
