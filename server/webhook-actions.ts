@@ -83,7 +83,13 @@ function headerOf(req: ExpressRequest, name: string): string | null {
   return Array.isArray(value) ? null : (value ?? null);
 }
 
-/** Answers and closes the connection: the rest of the body is never read. */
+// After a refusal the connection lingers a moment, its bytes discarded as
+// they come, so that the client reads the answer: closing a socket with
+// unread data makes TCP reset it, and the client sees a reset instead.
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 1024 * 1024;
+
+/** Answers and closes the connection: the rest of the body is never kept. */
 function refuse(req: ExpressRequest, res: ExpressResponse, status: number, reason: string): void {
   if (res.headersSent) return;
   warnThrottled(
@@ -95,8 +101,17 @@ function refuse(req: ExpressRequest, res: ExpressResponse, status: number, reaso
     "Content-Length": "0",
     ...(status === 503 ? { "Retry-After": "5" } : {}),
   });
-  res.end(() => req.destroy());
-  req.pause();
+  res.end();
+  let discarded = 0;
+  const cut = () => req.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  req.removeAllListeners("data");
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) cut();
+  });
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
 }
 
 type Action = NonNullable<ServerBuild["routes"][string]["module"]["action"]>;
