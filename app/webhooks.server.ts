@@ -35,6 +35,7 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
   if (!check.ok) return refuseUnsigned(request, check.status, check.reason);
   const raw = await readWithin(request, WEBHOOK_BODY_LIMIT_BYTES);
   if (raw === null) return refuseUnsigned(request, 413, "body over the limit");
+  if (raw.length === 0) return refuseUnsigned(request, 400, "empty body");
 
   let context: WebhookContext;
   try {
