@@ -275,7 +275,12 @@ describe("the admin routes under random hostile requests", () => {
             sessionTokenFor(ours).then(
               (token) => new Request(url, { headers: { Authorization: `Bearer ${token}` } }),
             );
-          for (const loader of [tiersPage.loader, overview.loader, layout.loader]) {
+          const loaders: Parameters<typeof callRoute<unknown>>[0][] = [
+            tiersPage.loader,
+            overview.loader,
+            layout.loader,
+          ];
+          for (const loader of loaders) {
             const result = await callRoute(loader, await request());
             // A host that decodes to no host name is refused (app/shopify.server.ts) whoever asks.
             if (result instanceof Response) {
