@@ -3,6 +3,7 @@
 // merchant's launcher label. Each must reach the page escaped exactly once:
 // never as markup, never as "&amp;lt;" on screen. The same strings go through
 // a real browser in test/browser/escaping.test.ts.
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -77,5 +78,27 @@ describe("shop and shopper text in the storefront Liquid", () => {
     expectShownAsText(html, '<p class="tally-panel__greeting">', "</p>", `Hi ${HOSTILE.join(" ")}`);
     // Liquid in a value is not run: 7 times 6 never becomes 42.
     expect(html).not.toContain("42");
+  });
+
+  // Inside <script>, only `json` keeps a value from closing the element, and
+  // Shopify's encodes <, > and & for that (shopify.dev, "Escape every value for
+  // its context"); the preview's filter does the same. Today only prices and
+  // Tally's own words go into a script: a new value there needs that review.
+  it("puts only prices and Tally's own translated text inside <script>, through json", () => {
+    const dir = path.join(root, "extensions/tally-loyalty");
+    const inScripts = ["blocks", "snippets"].flatMap((folder) =>
+      readdirSync(path.join(dir, folder)).flatMap((file) => {
+        const source = readFileSync(path.join(dir, folder, file), "utf8");
+        return [...source.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].flatMap(([, body]) =>
+          [...body!.matchAll(/\{\{-?\s*([^}]*?)\s*-?\}\}/g)].map(([, output]) => `${file}: ${output}`),
+        );
+      }),
+    );
+    expect(inScripts).toEqual([
+      "points-on-product.liquid: variant.id",
+      "points-on-product.liquid: variant.price | json",
+      "points-on-product.liquid: price",
+      "points-on-product.liquid: text | json",
+    ]);
   });
 });
