@@ -1,9 +1,9 @@
 // Shopify's app-proxy signature, checked with node:crypto's synchronous HMAC.
 //
 // The same rules as @shopify/shopify-api's validateHmac({ signator: "appProxy" })
-// (the check shopify-app-remix's authenticate.public.appProxy runs), which
-// test/unit/app-proxy-signature.test.ts compares this with on generated
-// queries. That check goes through WebCrypto: an async job on the thread pool
+// (the check shopify-app-remix's authenticate.public.appProxy runs), save one:
+// a repeated `logged_in_customer_id` or `path_prefix` is refused (below).
+// test/unit/app-proxy-signature.test.ts compares the two on generated queries. That check goes through WebCrypto: an async job on the thread pool
 // and a key import per request, which was the largest single cost of the
 // storefront's one request per page view (docs/decisions/0016).
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -12,8 +12,19 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 const APP_PROXY_CLOCK_TOLERANCE_SECONDS = 90;
 
 // A query naming one of these twice is refused: a repeated `shop` would
-// otherwise be joined into the message and signed as one value.
-const SINGLE_VALUE_PARAMS = new Set(["hmac", "shop", "signature", "timestamp"]);
+// otherwise be joined into the message and signed as one value. The library
+// refuses the first four; Tally also refuses the two that say who is asking
+// and through which path (the library joins them with a comma, and a reader
+// taking the first value would act for a customer the signature did not
+// name alone). This is the one place the two checks decide differently.
+const SINGLE_VALUE_PARAMS = new Set([
+  "hmac",
+  "shop",
+  "signature",
+  "timestamp",
+  "logged_in_customer_id",
+  "path_prefix",
+]);
 
 export type AppProxyRefusal =
   "missing_signature" | "repeated_parameter" | "bad_timestamp" | "stale_timestamp" | "wrong_signature";

@@ -8,18 +8,40 @@ const secret = "shpss_unit_secret";
 const now = 1_795_000_000;
 
 function signed(
-  options: { timestamp?: number; extra?: Record<string, string | string[]>; id?: string } = {},
+  options: {
+    timestamp?: number;
+    extra?: Record<string, string | string[]>;
+    id?: string | string[];
+    pathPrefix?: string | string[];
+  } = {},
 ) {
-  const url = signAppProxyUrl({
-    secret,
-    shop: "alpha.myshopify.com",
-    url: "https://tally.test/proxy/customer",
-    loggedInCustomerId: options.id ?? "42",
-    timestamp: options.timestamp ?? now,
-    extra: options.extra,
-  });
-  return new URL(url).search;
+  const ids = [options.id ?? "42"].flat();
+  const prefixes = [options.pathPrefix ?? "/apps/tally"].flat();
+  // Shopify signs repeated values joined by commas, so signing the joined
+  // value and then sending the values as repeats keeps the signature valid.
+  const url = new URL(
+    signAppProxyUrl({
+      secret,
+      shop: "alpha.myshopify.com",
+      url: "https://tally.test/proxy/customer",
+      loggedInCustomerId: ids.join(","),
+      pathPrefix: prefixes.join(","),
+      timestamp: options.timestamp ?? now,
+      extra: options.extra,
+    }),
+  );
+  repeat(url.searchParams, "logged_in_customer_id", ids);
+  repeat(url.searchParams, "path_prefix", prefixes);
+  return url.search;
 }
+
+function repeat(params: URLSearchParams, key: string, values: string[]) {
+  if (values.length < 2) return;
+  params.delete(key);
+  for (const value of values) params.append(key, value);
+}
+
+const hasRepeated = (search: string, key: string) => new URLSearchParams(search).getAll(key).length > 1;
 
 /** What shopify-app-remix's authenticate.public.appProxy decides for the same query, at the same clock. */
 async function libraryAccepts(search: string, apiSecretKey = secret): Promise<boolean> {
@@ -98,6 +120,22 @@ describe("the app-proxy signature", () => {
     });
   });
 
+  it("refuses a validly signed query naming the customer or the path prefix twice", async () => {
+    for (const search of [
+      signed({ id: ["42", "43"] }),
+      signed({ id: ["42", "42"] }),
+      signed({ id: ["", "42"] }),
+      signed({ pathPrefix: ["/apps/tally", "/apps/other"] }),
+    ]) {
+      expect(checkAppProxySignature(search, secret, now), search).toEqual({
+        ok: false,
+        refusal: "repeated_parameter",
+      });
+      // The library would take it, with the values joined: the one difference, on purpose.
+      expect(await libraryAccepts(search), search).toBe(true);
+    }
+  });
+
   it("signs repeated storefront parameters as one, joined by commas", () => {
     const search = signed({ extra: { tag: ["a", "b"], q: "x y" } });
     expect(checkAppProxySignature(search, secret, now).ok).toBe(true);
@@ -106,7 +144,7 @@ describe("the app-proxy signature", () => {
     expect(checkAppProxySignature(reordered, secret, now).ok).toBe(true);
   });
 
-  it("decides exactly as shopify-api's validateHmac on generated queries", async () => {
+  it("decides as shopify-api's validateHmac on generated queries, save the repeats it joins and Tally refuses", async () => {
     const key = fc.oneof(
       fc.constantFrom(
         "shop",
@@ -121,23 +159,44 @@ describe("the app-proxy signature", () => {
       fc.stringMatching(/^[A-Za-z_0-9.-]{1,6}$/),
     );
     const value = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("", "1", String(now), "a,b"));
+    // Mostly one value (what Shopify sends), sometimes repeats, signed as Shopify would sign them.
+    const values = fc.oneof(
+      { weight: 3, arbitrary: fc.array(value, { minLength: 1, maxLength: 1 }) },
+      { weight: 1, arbitrary: fc.array(value, { minLength: 2, maxLength: 3 }) },
+    );
     const query = fc.record({
       extra: fc.array(fc.tuple(key, value), { maxLength: 6 }),
+      ids: values,
+      prefixes: values,
       skew: fc.integer({ min: -200, max: 200 }),
-      tamper: fc.constantFrom("none", "none", "append", "drop-signature", "repeat-shop", "secret"),
+      tamper: fc.constantFrom(
+        "none",
+        "none",
+        "append",
+        "drop-signature",
+        "repeat-shop",
+        "repeat-customer",
+        "secret",
+      ),
     });
 
     await fc.assert(
-      fc.asyncProperty(query, async ({ extra, skew, tamper }) => {
+      fc.asyncProperty(query, async ({ extra, ids, prefixes, skew, tamper }) => {
         const grouped: Record<string, string[]> = {};
         for (const [k, v] of extra) (grouped[k] ??= []).push(v);
-        let search = signed({ timestamp: now + skew, extra: grouped });
+        let search = signed({ timestamp: now + skew, extra: grouped, id: ids, pathPrefix: prefixes });
         if (tamper === "append") search += "&zz=1";
         if (tamper === "drop-signature") search = search.replace(/&?signature=[0-9a-f]+/, "");
         if (tamper === "repeat-shop") search += "&shop=alpha.myshopify.com";
+        // Unsigned: the library refuses it only because the signature no longer matches.
+        if (tamper === "repeat-customer") search += "&logged_in_customer_id=7";
         const checkedWith = tamper === "secret" ? "other" : secret;
-        const ours = checkAppProxySignature(search, checkedWith, now).ok;
-        expect(ours).toBe(await libraryAccepts(search, checkedWith));
+        const ours = checkAppProxySignature(search, checkedWith, now);
+        const library = await libraryAccepts(search, checkedWith);
+        const repeatsWho = hasRepeated(search, "logged_in_customer_id") || hasRepeated(search, "path_prefix");
+        // The documented difference: Tally refuses these repeats, the library joins them.
+        expect(ours.ok).toBe(library && !repeatsWho);
+        if (repeatsWho) expect(ours).toMatchObject({ refusal: "repeated_parameter" });
       }),
       { numRuns: 600 },
     );
