@@ -144,12 +144,7 @@ export function createRenderer(options: RendererOptions) {
       return formatMoney(cents, moneyFormat(this.context, "money_with_currency_format"));
     },
     money_without_currency: (cents) => (Number(cents ?? 0) / 100).toFixed(2),
-    // Safe inside <script>: the same JSON, with nothing that could end the element.
-    json: (value) =>
-      JSON.stringify(value ?? null).replace(
-        /[<>&\u2028\u2029]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-      ),
+    json: shopifyJson,
     // Ruby Liquid: an integer divided by an integer is floored (the contract's
     // FLOOR points estimate relies on it); a float literal (100.0) divides exactly.
     divided_by(dividend, divisor) {
@@ -208,3 +203,10 @@ function moneyFormat(ctx: Context, name: string): string {
   const shop = (ctx.globals as { shop?: Record<string, string> }).shop;
   return shop?.[name] ?? "{{amount}}";
 }
+
+/** Shopify's `json` filter: safe inside <script>, the same JSON with nothing that could end the element. */
+export const shopifyJson = (value: unknown): string =>
+  JSON.stringify(value ?? null).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken } from "liquidjs";
 import { blockSchema } from "../../../scripts/extension-weight";
+import { shopifyJson } from "../../mocks/storefront/liquid";
 
 export type Locale = "en" | "fr" | "de";
 type Translations = { [key: string]: string | Translations };
@@ -123,7 +124,7 @@ export function extensionRenderer(dir: string) {
       "asset_url",
       (name: string) => `//cdn.shopify.test/extensions/tally-loyalty/assets/${name}`,
     );
-    liquid.registerFilter("json", (value: unknown) => JSON.stringify(value));
+    liquid.registerFilter("json", shopifyJson);
     liquid.registerFilter("money", (cents: number) => `$${(Number(cents) / 100).toFixed(2)}`);
     // Ruby divides integers to an integer; liquidjs would return 19.99.
     liquid.registerFilter("divided_by", (dividend: number, divisor: number) =>
