@@ -45,8 +45,13 @@ export function proxyJson(status: number, body: unknown, headers: Record<string,
   return toResponse({ status, body, headers });
 }
 
-export function proxyError(status: number, error: string, message: string): Response {
-  return toResponse(proxyRefusal(status, error, message));
+export function proxyError(
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return toResponse({ ...proxyRefusal(status, error, message), headers });
 }
 
 export interface ProxyIdentity {
@@ -74,23 +79,49 @@ export function identifyProxyCaller(search: string, nowMs = Date.now()): ProxyId
   return { shop, customerGid: customerId === "" ? null : `gid://shopify/Customer/${customerId}` };
 }
 
-export interface ProxyCaller extends ProxyIdentity {
-  session: Session;
-}
-
-/** The caller with the shop's offline session (for routes that call Shopify), or the error Response. */
-export async function authenticateProxy(request: Request): Promise<ProxyCaller | Response> {
-  const identity = identifyProxyCaller(new URL(request.url).search);
-  if ("status" in identity) return toResponse(identity);
+/** The shop's offline session (for routes that call Shopify), or the error Response. */
+export async function proxySession(shop: string): Promise<Session | Response> {
   try {
     // The library's own loading, so an expiring offline token is refreshed.
-    const { session } = await unauthenticated.admin(identity.shop);
-    return { ...identity, session };
+    const { session } = await unauthenticated.admin(shop);
+    return session;
   } catch (error) {
     if (error instanceof SessionNotFoundError) {
       return proxyError(404, "shop_not_installed", "Tally is not installed on this shop");
     }
     throw error;
+  }
+}
+
+/**
+ * A JSON body read up to `limitBytes`, or the error Response. The signature
+ * covers only the query: the body is the shopper's, so it is counted while it
+ * streams, never buffered past the limit. A declared length over the limit is
+ * refused unread; a body that grows past it is cut off.
+ */
+export async function readJsonBody(
+  request: Request,
+  limitBytes: number,
+): Promise<{ json: unknown } | Response> {
+  const tooLarge = () => proxyError(413, "payload_too_large", `The body is over ${limitBytes} bytes`);
+  if (Number(request.headers.get("Content-Length") ?? 0) > limitBytes) return tooLarge();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      bytes += chunk.value.byteLength;
+      if (bytes > limitBytes) {
+        await reader.cancel();
+        return tooLarge();
+      }
+      chunks.push(chunk.value);
+    }
+  }
+  try {
+    return { json: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks))) };
+  } catch {
+    return proxyError(400, "bad_request", "The body is not JSON");
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { pgPool, prisma } from "~/db.server";
 import { PrismaSessionStorage } from "~/models/session.server";
@@ -162,7 +163,11 @@ describe("who may be answered", () => {
 
     const response = await callRoute(
       proxyRedeem.action,
-      new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }),
+      new Request(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: randomUUID(), idempotencyKey: "key-0001" }),
+      }),
     );
 
     expect(response.status).toBe(404);

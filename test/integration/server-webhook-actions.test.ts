@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { webhookActions } from "../../server/webhook-actions";
+import { signWebhook } from "#test/mocks/shopify/sign-webhook";
 
 type Action = (args: { request: Request }) => Promise<unknown>;
 
@@ -24,9 +25,17 @@ async function serve(actions: Record<string, Action>): Promise<string> {
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
 }
 
+/** A delivery with every header Shopify sends: the server refuses one without them unread. */
+function delivery(body: string): RequestInit {
+  const signed = signWebhook({ secret: "test-secret", shop: "a.myshopify.com", topic: "orders/paid", body });
+  return { method: "POST", headers: signed.headers, body: signed.body };
+}
+
 describe("the production server's webhook path", () => {
   it("hands the route's action the exact bytes and headers Shopify sent, and answers with its response", async () => {
     let seen: { url: string; body: string; hmac: string | null } | undefined;
+    const body = '{"id":820982911946154508, "note":"é"}';
+    const sent = delivery(body);
     const base = await serve({
       "routes/webhooks.orders.paid": async ({ request }) => {
         seen = {
@@ -37,18 +46,17 @@ describe("the production server's webhook path", () => {
         return new Response("ok", { status: 202, headers: { "X-Tally": "1" } });
       },
     });
-    const body = '{"id":820982911946154508, "note":"é"}';
 
-    const response = await fetch(`${base}/webhooks/orders/paid`, {
-      method: "POST",
-      headers: { "X-Shopify-Hmac-Sha256": "abc=", "Content-Type": "application/json" },
-      body,
-    });
+    const response = await fetch(`${base}/webhooks/orders/paid`, sent);
 
     expect(response.status).toBe(202);
     expect(response.headers.get("x-tally")).toBe("1");
     expect(await response.text()).toBe("ok");
-    expect(seen).toEqual({ url: "https://tally.test/webhooks/orders/paid", body, hmac: "abc=" });
+    expect(seen).toEqual({
+      url: "https://tally.test/webhooks/orders/paid",
+      body,
+      hmac: (sent.headers as Record<string, string>)["X-Shopify-Hmac-Sha256"],
+    });
   });
 
   it("answers a Response the action throws (authenticate.webhook's 401) as it is", async () => {
@@ -58,7 +66,7 @@ describe("the production server's webhook path", () => {
       },
     });
 
-    const response = await fetch(`${base}/webhooks/orders/paid`, { method: "POST", body: "{}" });
+    const response = await fetch(`${base}/webhooks/orders/paid`, delivery("{}"));
 
     expect(response.status).toBe(401);
   });
@@ -71,7 +79,7 @@ describe("the production server's webhook path", () => {
       },
     });
 
-    const response = await fetch(`${base}/webhooks/orders/paid`, { method: "POST", body: "{}" });
+    const response = await fetch(`${base}/webhooks/orders/paid`, delivery("{}"));
 
     expect(response.status).toBe(500);
     expect(errors).toHaveBeenCalled();

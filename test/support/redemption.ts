@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { onTestFinished } from "vitest";
 import { prisma } from "~/db.server";
+import { replaceRedeemRateLimiter } from "~/jobs/rate-limit.server";
 import { postEntry } from "~/models/ledger.server";
 import * as proxyRedeem from "~/routes/proxy.redeem";
 import { signAppProxyUrl } from "#test/mocks/shopify/sign-app-proxy-url";
@@ -24,6 +26,15 @@ export async function memberWithPoints(shop: string, customerGid: string, points
     }),
   );
   return member.id;
+}
+
+/**
+ * For the rest of this test every redeem passes the rate limit: for races
+ * that prove what the database guarantees on its own (the limit is a speed
+ * bump, not the guard against spending twice).
+ */
+export function withoutRedeemLimit() {
+  onTestFinished(replaceRedeemRateLimiter({ take: async () => ({ allowed: true }) }));
 }
 
 export interface RedeemCall {
